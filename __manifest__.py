@@ -1,0 +1,26 @@
+{
+    "name": "MCP Gateway",
+    "summary": "Serve the Model Context Protocol from Odoo: governed, audited AI tools "
+    "that run with each user's own permissions",
+    "version": "19.0.1.0.0",
+    "category": "Productivity",
+    "website": "https://github.com/mcp-gateway/mcp_gateway",
+    "author": "MCP Gateway developers",
+    "license": "LGPL-3",
+    "depends": ["base", "web"],
+    "external_dependencies": {"python": ["mcp_types", "jsonschema"]},
+    "data": [
+        "security/mcp_gateway_groups.xml",
+        "security/ir.model.access.csv",
+        "security/mcp_gateway_rules.xml",
+        "data/mcp_tool_data.xml",
+        "views/mcp_tool_views.xml",
+        "views/mcp_call_views.xml",
+        "views/res_users_views.xml",
+        "views/mcp_gateway_menus.xml",
+    ],
+    "demo": ["data/mcp_gateway_demo.xml"],
+    "images": ["static/description/icon.png"],
+    "application": True,
+    "installable": True,
+}

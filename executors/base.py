@@ -1,0 +1,27 @@
+"""What every tool executor shares: the error a model can act on, and the base class."""
+
+
+class ToolError(Exception):
+    """A failure the caller can fix: reported as a tool result with ``isError``.
+
+    The message is written for the model that made the call: what was wrong and,
+    where possible, what to do instead.
+    """
+
+
+class ToolExecutor:
+    """Runs one kind of tool in the caller's environment.
+
+    ``input_schema`` describes the arguments for a given tool record;
+    ``execute`` receives arguments already validated against that schema and
+    returns a JSON-serialisable dict (the tool's structured result).
+    """
+
+    kind = None
+    label = None
+
+    def input_schema(self, tool):
+        raise NotImplementedError
+
+    def execute(self, tool, env, arguments):
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+from . import ir_http, mcp_call, mcp_tool, res_users, res_users_apikeys_description
