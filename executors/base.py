@@ -23,5 +23,13 @@ class ToolExecutor:
     def input_schema(self, tool):
         raise NotImplementedError
 
+    def output_schema(self, tool):
+        """JSON Schema of the structured result, or None when the tool has none.
+
+        Offered to clients as ``outputSchema`` (from 2025-06-18); a tool that
+        declares one always returns ``structuredContent`` matching it.
+        """
+        return None
+
     def execute(self, tool, env, arguments):
         raise NotImplementedError

@@ -138,7 +138,7 @@ class McpTool(models.Model):
     def _to_mcp_tool(self):
         """The tool as an MCP ``Tool`` object (a plain dict)."""
         self.ensure_one()
-        return {
+        definition = {
             "name": self.name,
             "title": self.title or self.name,
             "description": self.description or "",
@@ -151,6 +151,10 @@ class McpTool(models.Model):
                 "openWorldHint": self.open_world_hint,
             },
         }
+        output_schema = self._executor().output_schema(self)
+        if output_schema:
+            definition["outputSchema"] = output_schema
+        return definition
 
     def action_view_calls(self):
         self.ensure_one()

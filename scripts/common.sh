@@ -154,12 +154,20 @@ ensure_template_db() {
     --log-level=warn --without-demo=False >"$CACHE_DIR/template_build.log" 2>&1 ||
     { tail -50 "$CACHE_DIR/template_build.log"; die "building the template database failed"; }
   psql -q -d postgres -c "ALTER DATABASE \"${TEMPLATE_DB}_build\" RENAME TO \"$TEMPLATE_DB\""
+  local filestore=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
+  rm -rf "${filestore:?}/$TEMPLATE_DB"
+  [ ! -d "$filestore/${TEMPLATE_DB}_build" ] || mv "$filestore/${TEMPLATE_DB}_build" "$filestore/$TEMPLATE_DB"
 }
 
 # Copy the template into a fresh database named $1 (dropping any old one).
 clone_template_db() {
+  local filestore=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
   dropdb --if-exists --force "$1"
   createdb -T "$TEMPLATE_DB" "$1"
+  rm -rf "${filestore:?}/$1"
+  if [ -d "$filestore/$TEMPLATE_DB" ]; then
+    cp -a "$filestore/$TEMPLATE_DB" "$filestore/$1"
+  fi
 }
 
 # Print "MCP_KEY <login> <key>" lines for the logins given, on database $1.
@@ -182,4 +190,20 @@ start_odoo_server() {
     [ "$tries" -lt 120 ] || die "Odoo did not answer on port $port"
     sleep 1
   done
+}
+
+# Add a phase's counts to the run's tally (RESULTS_FILE, set by test.sh). The
+# summary is Odoo's "N failed, N error(s) of N tests" or pytest's last line.
+record_counts() {
+  [ -n "${RESULTS_FILE:-}" ] || return 0
+  local phase=$1 summary=$2 passed=0 failed=0 total errors
+  if [[ $summary =~ ([0-9]+)\ failed,\ ([0-9]+)\ error\(s\)\ of\ ([0-9]+)\ tests ]]; then
+    failed=$((BASH_REMATCH[1] + BASH_REMATCH[2])); total=${BASH_REMATCH[3]}
+    passed=$((total - failed))
+  else
+    [[ $summary =~ ([0-9]+)\ passed ]] && passed=${BASH_REMATCH[1]}
+    [[ $summary =~ ([0-9]+)\ failed ]] && failed=${BASH_REMATCH[1]}
+    [[ $summary =~ ([0-9]+)\ errors? ]] && failed=$((failed + BASH_REMATCH[1]))
+  fi
+  printf '%s\t%s\t%s\n' "$phase" "$passed" "$failed" >> "$RESULTS_FILE"
 }

@@ -24,8 +24,9 @@ log "Odoo serves $MCP_URL (log: $server_log)"
 
 set +e
 (cd "$PROJECT_DIR/tests/e2e" && "$CLIENT_VENV/bin/python" -m pytest -p no:cacheprovider -v -s \
-  "$PROJECT_DIR/tests/e2e")
-status=$?
+  "$PROJECT_DIR/tests/e2e") | tee "$CACHE_DIR/e2e_pytest.log"
+status=${PIPESTATUS[0]}
+record_counts "MCP SDK client" "$(tail -1 "$CACHE_DIR/e2e_pytest.log")"
 set -e
 if grep -q "Traceback" "$server_log"; then
   log "the Odoo server logged a traceback during the end-to-end run (see $server_log)"
