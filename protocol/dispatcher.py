@@ -28,6 +28,7 @@ from .errors import (
     UNSUPPORTED_PROTOCOL_VERSION,
     McpProtocolError,
 )
+from .features import FeatureMethods
 from .tool_calls import ToolCallRunner
 
 _logger = logging.getLogger(__name__)
@@ -43,7 +44,10 @@ INSTRUCTIONS = (
 # Methods whose target is repeated in the Mcp-Name header (stateless era).
 NAMED_METHODS = {"tools/call": "name", "resources/read": "uri", "prompts/get": "name"}
 # Results that the stateless era lets a client cache (with ttlMs and cacheScope).
-CACHEABLE_METHODS = {"server/discover", "tools/list"}
+CACHEABLE_METHODS = {
+    "server/discover", "tools/list", "prompts/list", "resources/list",
+    "resources/templates/list", "resources/read",
+}
 LIST_TTL_MS = 60_000
 
 
@@ -56,7 +60,7 @@ class McpHttpAnswer:
     headers: dict = field(default_factory=dict)
 
 
-class McpDispatcher:
+class McpDispatcher(FeatureMethods):
     """Answers one HTTP request's worth of MCP messages for ``env``'s user."""
 
     def __init__(self, env, headers, server_version, remote_addr=None):
@@ -64,12 +68,22 @@ class McpDispatcher:
         self.headers = headers
         self.server_version = server_version
         self.remote_addr = remote_addr
+        self.stateless = False
+        self.session = env["mcp.session"]
+        self.answer_headers = {}
         self.handlers = {
             "initialize": self._handle_initialize,
             "ping": self._handle_ping,
             "server/discover": self._handle_discover,
             "tools/list": self._handle_tools_list,
             "tools/call": self._handle_tools_call,
+            "resources/list": self._handle_resources_list,
+            "resources/templates/list": self._handle_resource_templates_list,
+            "resources/read": self._handle_resources_read,
+            "prompts/list": self._handle_prompts_list,
+            "prompts/get": self._handle_prompts_get,
+            "completion/complete": self._handle_completion_complete,
+            "logging/setLevel": self._handle_logging_set_level,
         }
 
     # ------------------------------------------------------------------
@@ -123,11 +137,17 @@ class McpDispatcher:
             return self._error_answer(request_id, McpProtocolError(
                 INVALID_PARAMS, "Invalid params: 'params' must be an object.",
                 http_status=400))
+        self.stateless = self._is_stateless(method, params)
+        if not self.stateless and method != "initialize":
+            try:
+                self._check_session()
+            except McpProtocolError as error:
+                return self._error_answer(request_id, error)
         if "id" not in message:
             return None  # notifications (initialized, cancelled, ...) need no answer
 
         try:
-            if self._is_stateless(method, params):
+            if self.stateless:
                 result = self._dispatch_stateless(method, params or {})
             else:
                 result = self._dispatch_handshake(method, params)
@@ -141,7 +161,22 @@ class McpDispatcher:
             self.env.cr.rollback()
             return self._error_answer(request_id, McpProtocolError(
                 INTERNAL_ERROR, "Internal error; the server log has the details."))
-        return McpHttpAnswer(200, {"jsonrpc": "2.0", "id": request_id, "result": result})
+        return McpHttpAnswer(200, {"jsonrpc": "2.0", "id": request_id, "result": result},
+                             headers=self.answer_headers)
+
+    def _check_session(self):
+        """A legacy request naming a session must name a live one of this user.
+
+        Sessions are optional: a request without ``Mcp-Session-Id`` is served.
+        """
+        session_id = self.headers.get("Mcp-Session-Id")
+        if not session_id:
+            return
+        self.session = self.env["mcp.session"]._find_live(session_id)
+        if not self.session:
+            raise McpProtocolError(
+                INVALID_REQUEST, "Session not found or expired; initialize a new one.",
+                http_status=404)
 
     def _error_answer(self, request_id, error):
         payload = {"jsonrpc": "2.0", "id": request_id, "error": error.to_error()}
@@ -171,8 +206,11 @@ class McpDispatcher:
         if method == "initialize":
             version = versions.LATEST_HANDSHAKE_VERSION
         else:
-            version = self.headers.get("MCP-Protocol-Version") or (
-                versions.DEFAULT_HEADERLESS_VERSION)
+            version = (
+                self.headers.get("MCP-Protocol-Version")
+                or self.session.protocol_version
+                or versions.DEFAULT_HEADERLESS_VERSION
+            )
             if version not in versions.HANDSHAKE_VERSIONS:
                 raise McpProtocolError(
                     INVALID_REQUEST,
@@ -197,6 +235,7 @@ class McpDispatcher:
         version = meta[versions.META_PROTOCOL_VERSION]
         # Headers first: a client that disagrees with itself is told so.
         self._check_stateless_headers(method, version, params)
+        self._check_log_level(params)
         if version not in versions.MODERN_VERSIONS:
             raise McpProtocolError(
                 UNSUPPORTED_PROTOCOL_VERSION,
@@ -265,7 +304,18 @@ class McpDispatcher:
         return {"name": SERVER_NAME, "title": SERVER_TITLE, "version": self.server_version}
 
     def _capabilities(self):
-        return {"tools": {"listChanged": False}}
+        """What works on this endpoint, nothing more: no change notifications or
+        subscriptions (no stream to deliver them); logging/setLevel only exists
+        before 2026-07-28."""
+        capabilities = {
+            "tools": {"listChanged": False},
+            "resources": {"subscribe": False, "listChanged": False},
+            "prompts": {"listChanged": False},
+            "completions": {},
+        }
+        if not self.stateless:
+            capabilities["logging"] = {}
+        return capabilities
 
     # ------------------------------------------------------------------
     # Methods
@@ -277,6 +327,8 @@ class McpDispatcher:
             requested if requested in versions.HANDSHAKE_VERSIONS
             else versions.LATEST_HANDSHAKE_VERSION
         )
+        self.session = self.env["mcp.session"]._open(negotiated, params.get("clientInfo"))
+        self.answer_headers["Mcp-Session-Id"] = self.session.name
         return {
             "protocolVersion": negotiated,
             "capabilities": self._capabilities(),
@@ -296,7 +348,7 @@ class McpDispatcher:
 
     def _handle_tools_list(self, version, params):
         tools = self.env["mcp.tool"]._get_callable_tools()
-        return {"tools": [tool._to_mcp_tool() for tool in tools]}
+        return self._paged_result("tools", [tool._to_mcp_tool() for tool in tools], params)
 
     def _handle_tools_call(self, version, params):
         client_info = (params.get("_meta") or {}).get(versions.META_CLIENT_INFO) or {}

@@ -1,1 +1,7 @@
-from . import test_auth, test_protocol, test_tools_access, test_tool_catalog
+from . import (
+    test_auth,
+    test_protocol,
+    test_protocol_features,
+    test_tool_catalog,
+    test_tools_access,
+)
