@@ -3,7 +3,14 @@
 ``EXECUTORS`` maps a tool record's ``kind`` to the executor that runs it.
 """
 
-from .base import ToolError, ToolExecutor
+from .base import (
+    InputRequired,
+    InteractionContext,
+    MissingClientCapability,
+    ToolError,
+    ToolExecutor,
+    ToolResult,
+)
 from .generic_read import (
     CountRecordsExecutor,
     DescribeModelExecutor,
@@ -23,4 +30,12 @@ EXECUTORS = {
     )
 }
 
-__all__ = ["EXECUTORS", "ToolError", "ToolExecutor"]
+__all__ = [
+    "EXECUTORS",
+    "InputRequired",
+    "InteractionContext",
+    "MissingClientCapability",
+    "ToolError",
+    "ToolExecutor",
+    "ToolResult",
+]

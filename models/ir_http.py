@@ -1,6 +1,7 @@
 import json
 import logging
 import re
+from urllib.parse import urlsplit
 
 import werkzeug.exceptions
 
@@ -10,7 +11,23 @@ from odoo.http import Response, request
 _logger = logging.getLogger(__name__)
 
 MCP_KEY_SCOPE = "mcp"
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 BEARER_PATTERN = re.compile(r"^bearer\s+(\S+)\s*$", re.IGNORECASE)
+
+
+def _origin_of(url):
+    """``scheme://host[:port]`` of a URL, lower-cased, default ports dropped."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    default_port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    suffix = f":{port}" if port and port != default_port else ""
+    return f"{parts.scheme.lower()}://{host.lower()}{suffix}"
 
 
 def _auth_failure(status, error, description, www_authenticate=None):
@@ -36,6 +53,7 @@ class IrHttp(models.AbstractModel):
         with the ``mcp`` scope (or a global key). No session is used or saved.
         Refusals are greppable log lines naming the address, never the key.
         """
+        cls._mcp_check_origin()
         remote_addr = request.httprequest.remote_addr
         header = request.httprequest.headers.get("Authorization", "")
         match = BEARER_PATTERN.match(header)
@@ -62,6 +80,37 @@ class IrHttp(models.AbstractModel):
                 403, "forbidden", "This user is not allowed to use MCP Gateway."
             )
         request.update_context(**user.context_get())
+
+    @classmethod
+    def _mcp_check_origin(cls):
+        """Refuse requests a browser page of another site could make (DNS rebinding).
+
+        The Host must be this instance's (``web.base.url``), a configured allowed
+        origin's, or a loopback name; an Origin, when sent, must be the request's
+        own origin, ``web.base.url``'s or a configured one
+        (``mcp_gateway.allowed_origins``, comma-separated). Checked before the key.
+        """
+        httprequest = request.httprequest
+        # sudo: reads this addon's own settings and the instance's base URL
+        parameters = request.env["ir.config_parameter"].sudo()
+        allowed = {_origin_of(parameters.get_param("web.base.url") or "")}
+        allowed |= {
+            _origin_of(value.strip())
+            for value in (parameters.get_param("mcp_gateway.allowed_origins") or "").split(",")
+            if value.strip()
+        }
+        allowed.discard(None)
+        allowed_hosts = {urlsplit(origin).hostname for origin in allowed} | LOOPBACK_HOSTS
+        own_origin = _origin_of(httprequest.host_url)
+        if urlsplit(own_origin or "").hostname not in allowed_hosts:
+            _logger.warning("MCP origin: REFUSED host %r from %s", httprequest.host,
+                            httprequest.remote_addr)
+            raise _auth_failure(403, "forbidden", "Host not allowed for this MCP endpoint.")
+        origin = httprequest.headers.get("Origin")
+        if origin and _origin_of(origin) not in allowed | {own_origin}:
+            _logger.warning("MCP origin: REFUSED origin %r from %s", origin,
+                            httprequest.remote_addr)
+            raise _auth_failure(403, "forbidden", "Origin not allowed for this MCP endpoint.")
 
     @classmethod
     def _mcp_unauthorized(cls, error, description):

@@ -80,6 +80,8 @@ class McpDispatcher(FeatureMethods):
             "resources/list": self._handle_resources_list,
             "resources/templates/list": self._handle_resource_templates_list,
             "resources/read": self._handle_resources_read,
+            "resources/subscribe": self._handle_resources_subscribe,
+            "resources/unsubscribe": self._handle_resources_subscribe,
             "prompts/list": self._handle_prompts_list,
             "prompts/get": self._handle_prompts_get,
             "completion/complete": self._handle_completion_complete,
@@ -189,18 +191,17 @@ class McpDispatcher(FeatureMethods):
     def _is_stateless(self, method, params):
         """Which era serves this request.
 
-        A request carrying the stateless ``_meta`` envelope, or naming a revision
-        other than a handshake one in ``MCP-Protocol-Version``, is served
-        statelessly (where a header that disagrees with the body is refused);
-        ``initialize`` and everything else belong to the legacy era.
+        Legacy when ``MCP-Protocol-Version`` is absent or names a handshake
+        revision and the body carries no ``io.modelcontextprotocol/*`` envelope;
+        stateless otherwise (where an unknown revision or a header that disagrees
+        with the body is then refused, and ``initialize`` does not exist).
         """
-        if method == "initialize":
-            return False
-        meta = (params or {}).get("_meta")
-        if isinstance(meta, dict) and versions.META_PROTOCOL_VERSION in meta:
-            return True
         header = self.headers.get("MCP-Protocol-Version")
-        return bool(header) and header not in versions.HANDSHAKE_VERSIONS
+        if header and header not in versions.HANDSHAKE_VERSIONS:
+            return True
+        meta = (params or {}).get("_meta")
+        return isinstance(meta, dict) and any(
+            isinstance(key, str) and key.startswith(versions.META_PREFIX) for key in meta)
 
     def _dispatch_handshake(self, method, params):
         if method == "initialize":
@@ -265,7 +266,8 @@ class McpDispatcher(FeatureMethods):
                 raise McpProtocolError(
                     HEADER_MISMATCH, f"Header {header} is sent more than once.",
                     http_status=400)
-            received = sent[0] if sent else None
+            # Optional whitespace around a field value is not part of it (RFC 9110).
+            received = sent[0].strip(" \t") if sent else None
             if header == "Mcp-Name" and received:
                 received = _decode_header_value(received)
             if received != value:
@@ -356,7 +358,7 @@ class McpDispatcher(FeatureMethods):
             self.env, version, remote_addr=self.remote_addr,
             client_name=client_info.get("name") if isinstance(client_info, dict) else None,
         )
-        return runner.run(params["name"], params.get("arguments") or {})
+        return runner.run(params["name"], params.get("arguments") or {}, params)
 
 
 def _decode_header_value(value):

@@ -7,8 +7,15 @@ the result dict (the dispatcher adds what the stateless era requires).
 import base64
 import json
 
+from ..executors import InputRequired, MissingClientCapability
 from . import versions
-from .errors import INVALID_PARAMS, RESOURCE_NOT_FOUND, McpProtocolError
+from .errors import (
+    INVALID_PARAMS,
+    MISSING_CLIENT_CAPABILITY,
+    RESOURCE_NOT_FOUND,
+    McpProtocolError,
+)
+from .interaction import build_context, input_required_result
 from .prompts import PromptError, available_prompts
 from .resources import ResourceNotFound, active_providers
 
@@ -97,6 +104,12 @@ class FeatureMethods:
         return McpProtocolError(code, message, data={"uri": uri},
                                 http_status=self._client_error_status())
 
+    def _handle_resources_subscribe(self, version, params):
+        """Accepted so that clients which subscribe anyway get no error; the
+        capability says ``subscribe: false`` because without a stream no update
+        notification can be delivered."""
+        return {}
+
     # -- prompts ----------------------------------------------------------
 
     def _handle_prompts_list(self, version, params):
@@ -106,11 +119,27 @@ class FeatureMethods:
     def _handle_prompts_get(self, version, params):
         prompt = self._find_prompt(params["name"])
         arguments = params.get("arguments") or {}
+        status = self._client_error_status()
         try:
-            return prompt.get(self.env, arguments)
+            if not getattr(prompt, "interactive", False):
+                return prompt.get(self.env, arguments)
+            target = f"prompt:{prompt.name}"
+            context = build_context(self.env, params, target, self.stateless, status)
+            result = prompt.get(self.env, arguments, context)
+            if isinstance(result, InputRequired):
+                if not self.stateless:
+                    raise PromptError("this prompt needs input the client can only give "
+                                      "from protocol revision 2026-07-28 on")
+                return input_required_result(self.env, target, context, result)
+            return result
         except PromptError as error:
             raise McpProtocolError(INVALID_PARAMS, f"Invalid params: {error}",
-                                   http_status=self._client_error_status()) from None
+                                   http_status=status) from None
+        except MissingClientCapability as missing:
+            raise McpProtocolError(
+                MISSING_CLIENT_CAPABILITY,
+                f"Missing required client capabilities: {', '.join(sorted(missing.required))}.",
+                data={"requiredCapabilities": missing.required}, http_status=400) from None
 
     def _find_prompt(self, name):
         for prompt in available_prompts(self.env):

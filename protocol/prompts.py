@@ -33,11 +33,14 @@ class Prompt:
         return {"name": self.name, "title": self.title, "description": self.description,
                 "arguments": [dict(argument) for argument in self.arguments]}
 
-    def get(self, env, arguments):
+    def check_arguments(self, arguments):
         missing = [a["name"] for a in self.arguments
                    if a.get("required") and not arguments.get(a["name"])]
         if missing:
             raise PromptError(f"Missing required argument(s): {', '.join(missing)}.")
+
+    def get(self, env, arguments):
+        self.check_arguments(arguments)
         return {"description": self.description,
                 "messages": [{"role": "user",
                               "content": {"type": "text", "text": self.render(env, arguments)}}]}

@@ -9,7 +9,14 @@ import jsonschema
 
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from .errors import INVALID_PARAMS, McpProtocolError, tool_failure_message
+from ..executors import InputRequired, MissingClientCapability, ToolResult
+from .errors import (
+    INVALID_PARAMS,
+    MISSING_CLIENT_CAPABILITY,
+    McpProtocolError,
+    tool_failure_message,
+)
+from .interaction import build_context, input_required_result
 
 _logger = logging.getLogger(__name__)
 
@@ -24,7 +31,9 @@ class ToolCallRunner:
         self.remote_addr = remote_addr
         self.client_name = client_name
 
-    def run(self, name, arguments):
+    def run(self, name, arguments, params=None):
+        """Run tool ``name``; ``params`` are the request's (for the stateless
+        era's ``_meta``, ``inputResponses`` and ``requestState``)."""
         started = time.monotonic()
         tool = self.env["mcp.tool"]._get_callable_tools().filtered(lambda t: t.name == name)
         if not tool:
@@ -39,11 +48,36 @@ class ToolCallRunner:
             self._record(name, tool, arguments, "tool_error", message, started)
             return self._error_result(message)
 
+        executor = tool._executor()
+        status = 400 if self._stateless else 200
+        interactive = getattr(executor, "interactive", False)
+        try:
+            context = build_context(
+                self.env, params or {}, f"tool:{name}", self._stateless, status)
+        except McpProtocolError as error:
+            self._record(name, tool, arguments, "protocol_error", error.message, started)
+            raise
         try:
             with self.env.cr.savepoint():
-                data = tool._executor().execute(tool, self.env, arguments)
+                if interactive:
+                    data = executor.execute(tool, self.env, arguments, context)
+                else:
+                    data = executor.execute(tool, self.env, arguments)
+                if isinstance(data, InputRequired):
+                    data = self._input_required(name, context, data)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise  # Odoo retries the whole request on a fresh transaction
+        except MissingClientCapability as missing:
+            self._record(name, tool, arguments, "protocol_error", str(missing), started)
+            if not self._stateless:
+                return self._error_result(
+                    "This tool needs client capabilities that this protocol revision "
+                    f"cannot use here: {', '.join(sorted(missing.required))}.")
+            raise McpProtocolError(
+                MISSING_CLIENT_CAPABILITY,
+                f"Missing required client capabilities: {', '.join(sorted(missing.required))}.",
+                data={"requiredCapabilities": missing.required}, http_status=400,
+            ) from None
         except Exception as exception:  # noqa: BLE001 - mapped in one place below
             message = tool_failure_message(exception)
             if message is None:
@@ -56,12 +90,27 @@ class ToolCallRunner:
             self._record(name, tool, arguments, "tool_error", message, started)
             return self._error_result(message)
 
+        if isinstance(data, dict) and data.get("resultType") == "input_required":
+            self._record(name, tool, arguments, "input_required", None, started)
+            return data
+        if isinstance(data, ToolResult):
+            outcome = "tool_error" if data.is_error else "success"
+            self._record(name, tool, arguments, outcome, None, started)
+            result = {"content": data.content, "isError": data.is_error}
+            if data.structured is not None:
+                result["structuredContent"] = data.structured
+            return result
         self._record(name, tool, arguments, "success", None, started)
         return {
             "content": [{"type": "text", "text": json.dumps(data, ensure_ascii=False, default=str)}],
             "structuredContent": data,
             "isError": False,
         }
+
+    def _input_required(self, name, context, needed):
+        if not self._stateless:
+            raise MissingClientCapability({"inputRequests": {}})
+        return input_required_result(self.env, f"tool:{name}", context, needed)
 
     @property
     def _stateless(self):

@@ -28,9 +28,9 @@ set +e
 status=${PIPESTATUS[0]}
 record_counts "MCP SDK client" "$(tail -1 "$CACHE_DIR/e2e_pytest.log")"
 set -e
-if grep -q "Traceback" "$server_log"; then
+if grep -aq "Traceback" "$server_log"; then
   log "the Odoo server logged a traceback during the end-to-end run (see $server_log)"
-  grep -B2 -A20 "Traceback" "$server_log" | head -60
+  grep -a -B2 -A20 "Traceback" "$server_log" | head -60
   status=1
 fi
 exit "$status"

@@ -2,6 +2,7 @@ from . import (
     test_auth,
     test_protocol,
     test_protocol_features,
+    test_request_state,
     test_tool_catalog,
     test_tools_access,
 )
