@@ -11,6 +11,7 @@ from .paging import (
     stable_order,
 )
 from .records import (
+    RECORD_FIELD_ATTRIBUTES,
     get_model,
     parse_domain,
     parse_order,
@@ -283,7 +284,7 @@ class SearchRecordsExecutor(RecordListExecutor):
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
         domain = parse_domain(model, arguments.get("domain"))
-        available = visible_fields(model)
+        available = visible_fields(model, RECORD_FIELD_ATTRIBUTES)
         field_names = resolve_fields(model, arguments.get("fields"), tool, domain, available)
         order = stable_order(model, parse_order(model, arguments.get("order"), available))
         limit = arguments.get("limit") or tool.default_limit
@@ -332,7 +333,7 @@ class ReadRecordsExecutor(RecordListExecutor):
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
         ids = arguments["ids"]
-        available = visible_fields(model)
+        available = visible_fields(model, RECORD_FIELD_ATTRIBUTES)
         field_names = resolve_fields(model, arguments.get("fields"), tool,
                                      [("id", "in", ids)], available)
         signed_query = {"model": model._name, "ids": ids, "fields": field_names}

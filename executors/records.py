@@ -40,6 +40,8 @@ DEFAULT_SKIPPED_TYPES = ("binary", "html", "one2many", "many2many", "properties"
                          "properties_definition", "json")
 ORDER_PATTERN = re.compile(r"^\s*([a-z_][a-z0-9_]*)(\s+(asc|desc))?\s*$", re.IGNORECASE)
 FIELD_ATTRIBUTES = ["type", "string", "required", "readonly", "selection", "relation", "help", "store"]
+# What reading records needs: no labels nor help, whose translations cost time.
+RECORD_FIELD_ATTRIBUTES = ["type", "required", "selection", "relation", "store"]
 
 
 def is_sensitive(field_name):
@@ -66,9 +68,9 @@ def get_model(env, tool, model_name):
     return model
 
 
-def visible_fields(model):
+def visible_fields(model, attributes=FIELD_ATTRIBUTES):
     """``fields_get`` of the fields the caller may see, secrets left out."""
-    described = model.fields_get(attributes=FIELD_ATTRIBUTES)
+    described = model.fields_get(attributes=attributes)
     return {
         name: description
         for name, description in described.items()

@@ -89,8 +89,8 @@ class RecordSerializer:
                 if _is_empty(value, field_type):
                     continue
                 if field_type == "monetary":
-                    currency_value = row.get(currency_fields.get(name))
-                    value = self._monetary(value, currencies.get(currency_value and currency_value[0]))
+                    currency = row.get(currency_fields.get(name))
+                    value = self._monetary(value, currencies.get(currency and currency[0]))
                 else:
                     value = self._value(name, value, field_type)
                 if value is not None:
