@@ -31,6 +31,12 @@ class ToolExecutor:
         """
         return None
 
+    def resource_links(self, tool, data):
+        """MCP ``resource_link`` content blocks to send beside the text of a
+        successful result (``data`` is what ``execute`` returned). Clients of
+        revisions before 2025-06-18 never see them."""
+        return []
+
     def execute(self, tool, env, arguments):
         raise NotImplementedError
 

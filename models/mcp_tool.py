@@ -11,6 +11,8 @@ _logger = logging.getLogger(__name__)
 
 # MCP 2025-11-25: tool names are 1 to 128 characters of [A-Za-z0-9_.-].
 TOOL_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+# Below this, one record of an ordinary model no longer fits in an answer.
+MIN_RESPONSE_BUDGET = 1000
 
 
 class McpTool(models.Model):
@@ -53,6 +55,17 @@ class McpTool(models.Model):
     model_name = fields.Char(related="model_id.model", string="Model Name")
     default_limit = fields.Integer(default=20, help="Records returned when the caller gives no limit.")
     max_limit = fields.Integer(default=200, help="Largest limit a caller may ask for.")
+    default_fields = fields.Char(
+        help="Comma-separated field names returned when the caller names none, "
+        "e.g. name,partner_id,amount_total. Empty: chosen per model (name, list "
+        "view columns, state, partner, dates, amounts).",
+    )
+    response_budget = fields.Integer(
+        string="Response Budget (bytes)",
+        default=24000,
+        help="Largest JSON text a list answer may take. Longer answers stop at a "
+        "record boundary, say what was left out and give a cursor for the rest.",
+    )
     input_schema = fields.Json(
         compute="_compute_input_schema",
         help="JSON Schema of the arguments, generated from the tool's configuration.",
@@ -100,6 +113,32 @@ class McpTool(models.Model):
                     self.env._("Limits must satisfy 1 <= default limit <= max limit.")
                 )
 
+    @api.constrains("response_budget")
+    def _check_response_budget(self):
+        for tool in self:
+            if tool.response_budget < MIN_RESPONSE_BUDGET:
+                raise ValidationError(
+                    self.env._(
+                        "The response budget must be at least %(minimum)s bytes.",
+                        minimum=MIN_RESPONSE_BUDGET,
+                    )
+                )
+
+    @api.constrains("default_fields", "model_id")
+    def _check_default_fields(self):
+        for tool in self.filtered(lambda t: t.model_id and t.default_fields):
+            unknown = [
+                name for name in tool._default_field_names()
+                if name not in self.env[tool.model_id.model]._fields
+            ]
+            if unknown:
+                raise ValidationError(
+                    self.env._(
+                        "Unknown default field(s) on %(model)s: %(fields)s.",
+                        model=tool.model_id.model, fields=", ".join(unknown),
+                    )
+                )
+
     @api.depends("kind", "model_id", "default_limit", "max_limit")
     def _compute_input_schema(self):
         for tool in self:
@@ -115,6 +154,12 @@ class McpTool(models.Model):
         )
         for tool in self:
             tool.call_count = counts.get(tool, 0)
+
+    def _default_field_names(self):
+        """The configured default field names, in order, without blanks."""
+        self.ensure_one()
+        names = (name.strip() for name in (self.default_fields or "").split(","))
+        return list(dict.fromkeys(name for name in names if name))
 
     def _executor(self):
         self.ensure_one()

@@ -101,8 +101,11 @@ class ToolCallRunner:
                 result["structuredContent"] = data.structured
             return result
         self._record(name, tool, arguments, "success", None, started)
+        # Compact separators: the text is what a model reads, every byte counts.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
         return {
-            "content": [{"type": "text", "text": json.dumps(data, ensure_ascii=False, default=str)}],
+            "content": [{"type": "text", "text": text},
+                        *tool._executor().resource_links(tool, data)],
             "structuredContent": data,
             "isError": False,
         }

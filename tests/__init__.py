@@ -1,5 +1,6 @@
 from . import (
     test_auth,
+    test_compact_results,
     test_protocol,
     test_protocol_features,
     test_request_state,
