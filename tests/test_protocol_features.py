@@ -130,7 +130,7 @@ class TestMcpListsResourcesPrompts(McpHttpCase):
         contents = self._result("resources/read", {"uri": uri})["contents"]
         self.assertEqual(contents[0]["uri"], uri)
         self.assertEqual(contents[0]["mimeType"], "application/json")
-        self.assertEqual(json.loads(contents[0]["text"])["display_name"], "MCP Resource Partner")
+        self.assertEqual(json.loads(contents[0]["text"])["name"], "MCP Resource Partner")
 
     def test_missing_or_forbidden_resources(self):
         for uri in ("odoo://res.partner/987654321", "odoo://no.such.model/1",
