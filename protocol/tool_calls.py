@@ -9,6 +9,7 @@ import jsonschema
 
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
+from . import tool_policy
 from .errors import INVALID_PARAMS, McpProtocolError, tool_failure_message
 
 _logger = logging.getLogger(__name__)
@@ -18,20 +19,32 @@ AUDIT_ARGUMENTS_MAX_CHARS = 4000
 
 
 class ToolCallRunner:
-    def __init__(self, env, version, remote_addr=None, client_name=None):
+    def __init__(self, env, version, remote_addr=None, client_name=None, credential=None):
         self.env = env
         self.version = version
         self.remote_addr = remote_addr
         self.client_name = client_name
+        self.credential = credential
 
     def run(self, name, arguments):
         started = time.monotonic()
         tool = self.env["mcp.tool"]._get_callable_tools().filtered(lambda t: t.name == name)
+        tool = tool_policy.visible_tools(self.credential, tool)
         if not tool:
             self._record(name, None, arguments, "protocol_error", "Unknown tool", started)
             raise McpProtocolError(
                 INVALID_PARAMS, f"Unknown tool: {name!r}. Call tools/list for the tools "
                 "available to you.", http_status=400 if self._stateless else 200)
+
+        # Scope, read-only keys and rate limits (see tool_policy.py).
+        try:
+            tool_policy.check_call(self.env, self.credential, tool)
+        except tool_policy.HttpRefusal as refusal:
+            self._record(name, tool, arguments, "protocol_error", str(refusal), started)
+            raise
+        except tool_policy.CallRefused as refused:
+            self._record(name, tool, arguments, "tool_error", str(refused), started)
+            return self._error_result(str(refused))
 
         problems = self._validate(tool, arguments)
         if problems:
@@ -40,8 +53,15 @@ class ToolCallRunner:
             return self._error_result(message)
 
         try:
+            tool_env, tool_arguments, company = tool_policy.company_env(
+                self.env, tool, arguments)
+        except tool_policy.CallRefused as refused:
+            self._record(name, tool, arguments, "tool_error", str(refused), started)
+            return self._error_result(str(refused))
+
+        try:
             with self.env.cr.savepoint():
-                data = tool._executor().execute(tool, self.env, arguments)
+                data = tool._executor().execute(tool, tool_env, tool_arguments)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise  # Odoo retries the whole request on a fresh transaction
         except Exception as exception:  # noqa: BLE001 - mapped in one place below
@@ -57,11 +77,11 @@ class ToolCallRunner:
             return self._error_result(message)
 
         self._record(name, tool, arguments, "success", None, started)
-        return {
+        return tool_policy.report_company({
             "content": [{"type": "text", "text": json.dumps(data, ensure_ascii=False, default=str)}],
             "structuredContent": data,
             "isError": False,
-        }
+        }, company)
 
     @property
     def _stateless(self):

@@ -1,1 +1,1 @@
-from . import test_auth, test_protocol, test_tools_access, test_tool_catalog
+from . import test_auth, test_key_policy, test_oauth, test_protocol, test_tools_access, test_tool_catalog
