@@ -192,7 +192,11 @@ class McpOauthController(http.Controller):
         except AuthorizationError as error:
             return self._authorization_failure(error, params)
         requested = scope.split()
-        return request.render("mcp_gateway.oauth_consent", {
+        # The consent page is never framed (clickjacking).
+        return request.render("mcp_gateway.oauth_consent", headers={
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "frame-ancestors 'none'",
+        }, qcontext={
             "client": client,
             "redirect_uri": redirect_uri,
             "scopes": [(name, SCOPE_DESCRIPTIONS[name]) for name in requested],

@@ -68,6 +68,7 @@ class OauthHttpCase(McpHttpCase):
         self.authenticate(login, login)
         page = self.url_open("/oauth/authorize?" + urlencode(params))
         self.assertEqual(page.status_code, 200, page.text[:500])
+        self.assertEqual(page.headers.get("X-Frame-Options"), "DENY")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         answer = self.url_open("/oauth/authorize", data={
             **params, "csrf_token": csrf, "decision": decision}, allow_redirects=False)

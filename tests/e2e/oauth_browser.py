@@ -35,7 +35,8 @@ class OdooBrowser:
         page = await self.http.get(path)
         assert page.status_code == 200, (page.status_code, page.text[:300])
         fields = {unescape(k): unescape(v) for k, v in HIDDEN_INPUT.findall(page.text)}
-        client_name = re.search(r"<h4[^>]*>\s*(.*?) wants", page.text, re.S).group(1)
+        heading = re.search(r"<h4[^>]*>(.*?) wants", page.text, re.S).group(1)
+        client_name = re.sub(r"<[^>]+>", "", heading).strip()
         self.log(f"browser: consent page shows client {unescape(client_name)!r}, "
                  f"scopes {fields.get('scope')!r}; clicking {self.decision!r}")
         answer = await self.http.post("/oauth/authorize", data={
