@@ -16,8 +16,7 @@ import hashlib
 import json
 import logging
 import secrets
-from datetime import timedelta
-from urllib.parse import unquote, urlencode, urlsplit, urlunsplit, parse_qsl
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from odoo import fields, http
 from odoo.http import request
@@ -161,6 +160,12 @@ class McpOauthController(http.Controller):
                 "error_description": "Dynamic client registration is closed on this "
                 "server; ask an administrator, or use a client metadata document URL.",
             }, status=403)
+        # sudo: the counters are this addon's own bookkeeping; no user here
+        too_many = request.env["mcp.rate.counter"].sudo()._hit(
+            [("registration", f"register:{remote_addr}")])
+        if too_many:
+            return _oauth_json({"error": "temporarily_unavailable",
+                                "error_description": too_many}, status=429)
         body = request.httprequest.get_data(cache=False)
         if len(body) > MAX_REGISTRATION_BYTES:
             return _oauth_json({"error": "invalid_client_metadata",

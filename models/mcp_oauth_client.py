@@ -214,7 +214,8 @@ class McpOauthClient(models.Model):
         if method not in TOKEN_ENDPOINT_AUTH_METHODS:
             raise OAuthClientError(
                 "invalid_client_metadata",
-                f"token_endpoint_auth_method must be one of {', '.join(TOKEN_ENDPOINT_AUTH_METHODS)}.")
+                "token_endpoint_auth_method must be one of "
+                f"{', '.join(TOKEN_ENDPOINT_AUTH_METHODS)}.")
         name = metadata.get("client_name") or "Unnamed MCP client"
         client_uri = metadata.get("client_uri")
         if not isinstance(name, str) or len(name) > 200 or (

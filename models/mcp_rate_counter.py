@@ -20,6 +20,14 @@ DEFAULT_LIMITS = {
     ("user", "day"): 10000,
     ("credential", "minute"): 60,
     ("credential", "day"): 5000,
+    # Dynamic client registrations per remote address (an open endpoint).
+    ("registration", "minute"): 10,
+    ("registration", "day"): 200,
+}
+SUBJECT_WORDING = {
+    "user": "your user",
+    "credential": "this key or client",
+    "registration": "client registrations from this address",
 }
 
 
@@ -86,14 +94,14 @@ class McpRateCounter(models.Model):
                     [subject, window, epoch - epoch % seconds],
                 )
                 counts.append(cr.fetchone()[0])
-        for (kind, subject, window, seconds, limit), count in zip(hits, counts):
+        for (kind, subject, window, seconds, limit), count in zip(hits, counts, strict=True):
             start = epoch - epoch % seconds
             if count > limit:
                 retry_after = max(1, math.ceil(start + seconds - now.timestamp()))
                 retry_at = datetime.fromtimestamp(start + seconds, timezone.utc)
                 _logger.warning("MCP rate limit: %s over %d calls per %s",
                                 subject, limit, window)
-                who = "your user" if kind == "user" else "this key or client"
+                who = SUBJECT_WORDING[kind]
                 return (
                     f"Rate limit reached: {limit} calls per {window} for {who}. "
                     f"Retry after {retry_after} seconds "

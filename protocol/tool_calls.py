@@ -77,11 +77,12 @@ class ToolCallRunner:
             return self._error_result(message)
 
         self._record(name, tool, arguments, "success", None, started)
-        return tool_policy.report_company({
+        result = {
             "content": [{"type": "text", "text": json.dumps(data, ensure_ascii=False, default=str)}],
             "structuredContent": data,
             "isError": False,
-        }, company)
+        }
+        return tool_policy.report_company(result, company)
 
     @property
     def _stateless(self):

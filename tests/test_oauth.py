@@ -51,6 +51,19 @@ class TestOauthMetadata(OauthHttpCase):
         self.assertEqual(response.status_code, 403)
         self.assertEqual(self.env["mcp.oauth.client"].sudo().search_count([]), count)
 
+    def test_registrations_per_address_are_limited(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mcp_gateway.rate_limit_registration_per_minute", 0)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mcp_gateway.rate_limit_registration_per_day", 2)
+        self.register()
+        self.register()
+        response = self.url_open("/oauth/register", data=json.dumps(
+            {"redirect_uris": [REDIRECT_URI]}), headers={"Content-Type": "application/json"})
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("client registrations from this address",
+                      response.json()["error_description"])
+
     def test_registration_refuses_bad_redirect_uris(self):
         for uris in ([], ["http://example.com/cb"], ["https://example.com/cb#frag"], "x"):
             response = self.url_open("/oauth/register", data=json.dumps(
