@@ -10,5 +10,6 @@ from . import (
     mcp_tool,
     res_config_settings,
     res_users,
+    res_users_apikeys,
     res_users_apikeys_description,
 )

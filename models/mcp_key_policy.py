@@ -24,9 +24,10 @@ class McpKeyPolicy(models.Model):
 
     key_id = fields.Many2one("res.users.apikeys", string="Key", required=True,
                              readonly=True, ondelete="cascade", index=True)
-    key_name = fields.Char(related="key_id.name", string="Key Name")
-    key_scope = fields.Char(related="key_id.scope", string="Scope")
-    expiration_date = fields.Datetime(related="key_id.expiration_date")
+    # Read from the key's table: the key may have been removed by Odoo's own
+    # vacuum (raw SQL, no foreign key to cascade) before this policy is.
+    key_name = fields.Char(compute="_compute_key_details", string="Key Name")
+    expiration_date = fields.Datetime(compute="_compute_key_details")
     user_id = fields.Many2one("res.users", required=True, readonly=True, index=True,
                               ondelete="cascade", default=lambda self: self.env.user)
     access_mode = fields.Selection(
@@ -40,6 +41,23 @@ class McpKeyPolicy(models.Model):
     )
 
     _key_unique = models.Constraint("UNIQUE(key_id)", "A key has one policy.")
+
+    def _compute_key_details(self):
+        self.env.cr.execute(
+            "SELECT id, name, expiration_date FROM res_users_apikeys WHERE id = ANY(%s)",
+            [self.key_id.ids],
+        )
+        details = {key_id: (name, expiry) for key_id, name, expiry in self.env.cr.fetchall()}
+        for policy in self:
+            name, expiry = details.get(policy.key_id.id, (None, False))
+            policy.key_name = name or self.env._("(removed key)")
+            policy.expiration_date = expiry
+
+    @api.autovacuum
+    def _gc_policies_of_removed_keys(self):
+        self.env.cr.execute(
+            "DELETE FROM mcp_key_policy p WHERE NOT EXISTS "
+            "(SELECT 1 FROM res_users_apikeys k WHERE k.id = p.key_id)")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -59,6 +59,25 @@ class TestKeyPolicy(OauthHttpCase):
         everything = self.env["mcp.key.policy"].with_user(self.mcp_manager).search([])
         self.assertTrue(mine | theirs <= everything)
 
+    def test_policy_goes_with_its_key(self):
+        key = self._make_key(self.mcp_user)
+        policy = self._policy(key, access_mode="read")
+        self.assertEqual(policy.key_name, f"test key of {self.mcp_user.login}")
+        self.env["res.users.apikeys"].with_user(self.mcp_user).browse(
+            _key_id(self.env, key))._remove()
+        self.assertFalse(policy.exists())
+
+        # Odoo's vacuum deletes expired keys in SQL: the policy reads as removed
+        # until this addon's vacuum drops it.
+        key = self._make_key(self.mcp_user)
+        policy = self._policy(key)
+        self.env.cr.execute("DELETE FROM res_users_apikeys WHERE id = %s",
+                            [_key_id(self.env, key)])
+        policy.invalidate_recordset()
+        self.assertEqual(policy.key_name, "(removed key)")
+        self.env["mcp.key.policy"]._gc_policies_of_removed_keys()
+        self.assertFalse(policy.exists())
+
     def test_wizard_makes_a_read_only_key(self):
         wizard = self.env["res.users.apikeys.description"].with_user(self.mcp_user).create({
             "name": "Read-only Claude", "duration": "7", "mcp_access_mode": "read"})
