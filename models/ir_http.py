@@ -8,6 +8,8 @@ import werkzeug.exceptions
 from odoo import models
 from odoo.http import Response, request
 
+from .mcp_oauth_token import resource_metadata_url
+
 _logger = logging.getLogger(__name__)
 
 MCP_KEY_SCOPE = "mcp"
@@ -61,13 +63,13 @@ class IrHttp(models.AbstractModel):
             _logger.info("MCP auth: no bearer token from %s", remote_addr)
             raise cls._mcp_unauthorized("invalid_request", "A bearer token is required.")
 
-        uid = request.env["res.users.apikeys"]._check_credentials(
-            scope=MCP_KEY_SCOPE, key=match.group(1)
-        )
+        # An MCP key or an OAuth access token (models/ir_http_credentials.py).
+        uid, credential = cls._mcp_check_bearer(match.group(1))
         if not uid:
-            _logger.warning("MCP auth: FAIL (invalid or expired key) from %s", remote_addr)
-            raise cls._mcp_unauthorized("invalid_token", "The key is invalid or expired.")
+            raise cls._mcp_unauthorized(
+                "invalid_token", "The key or token is invalid, expired or revoked.")
 
+        request.httprequest.environ["mcp_gateway.credential"] = credential
         request.update_env(user=uid)
         request.session.can_save = False
         user = request.env.user
@@ -114,5 +116,8 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _mcp_unauthorized(cls, error, description):
-        challenge = f'Bearer realm="mcp", error="{error}"'
+        challenge = (
+            f'Bearer realm="mcp", error="{error}", '
+            f'resource_metadata="{resource_metadata_url(request.httprequest)}"'
+        )
         return _auth_failure(401, error, description, www_authenticate=challenge)

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..executors import EXECUTORS
+from ..protocol.tool_policy import extend_input_schema
 
 _logger = logging.getLogger(__name__)
 
@@ -139,10 +140,12 @@ class McpTool(models.Model):
                     )
                 )
 
-    @api.depends("kind", "model_id", "default_limit", "max_limit")
+    @api.depends("kind", "model_id", "default_limit", "max_limit", "category",
+                 "read_only_hint")
     def _compute_input_schema(self):
         for tool in self:
             schema = tool._executor().input_schema(tool) if tool.kind else {}
+            schema = extend_input_schema(tool, schema)  # write tools: "company"
             tool.input_schema = schema
             tool.input_schema_text = json.dumps(schema, indent=2)
 

@@ -30,6 +30,7 @@ from .errors import (
 )
 from .features import FeatureMethods
 from .tool_calls import ToolCallRunner
+from .tool_policy import HttpRefusal, visible_tools
 
 _logger = logging.getLogger(__name__)
 
@@ -63,8 +64,9 @@ class McpHttpAnswer:
 class McpDispatcher(FeatureMethods):
     """Answers one HTTP request's worth of MCP messages for ``env``'s user."""
 
-    def __init__(self, env, headers, server_version, remote_addr=None):
+    def __init__(self, env, headers, server_version, remote_addr=None, credential=None):
         self.env = env
+        self.credential = credential
         self.headers = headers
         self.server_version = server_version
         self.remote_addr = remote_addr
@@ -93,6 +95,12 @@ class McpDispatcher(FeatureMethods):
     # ------------------------------------------------------------------
 
     def handle(self, body):
+        try:
+            return self._handle_body(body)
+        except HttpRefusal as refusal:
+            return McpHttpAnswer(refusal.status, refusal.payload, refusal.headers)
+
+    def _handle_body(self, body):
         try:
             message = json.loads(body)
         except (ValueError, UnicodeDecodeError):
@@ -155,8 +163,9 @@ class McpDispatcher(FeatureMethods):
                 result = self._dispatch_handshake(method, params)
         except McpProtocolError as error:
             return self._error_answer(request_id, error)
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            raise  # Odoo retries the whole request on a fresh transaction
+        except (HttpRefusal, *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+            # Odoo retries a concurrency failure; an HttpRefusal is an answer
+            raise
         except Exception:  # noqa: BLE001 - a server fault: logged, never shown
             _logger.exception("MCP %s failed for %s (#%s)", method, self.env.user.login,
                               self.env.uid)
@@ -349,7 +358,7 @@ class McpDispatcher(FeatureMethods):
         }
 
     def _handle_tools_list(self, version, params):
-        tools = self.env["mcp.tool"]._get_callable_tools()
+        tools = visible_tools(self.credential, self.env["mcp.tool"]._get_callable_tools())
         return self._paged_result("tools", [tool._to_mcp_tool() for tool in tools], params)
 
     def _handle_tools_call(self, version, params):
@@ -357,6 +366,7 @@ class McpDispatcher(FeatureMethods):
         runner = ToolCallRunner(
             self.env, version, remote_addr=self.remote_addr,
             client_name=client_info.get("name") if isinstance(client_info, dict) else None,
+            credential=self.credential,
         )
         return runner.run(params["name"], params.get("arguments") or {}, params)
 

@@ -10,6 +10,7 @@ import jsonschema
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..executors import InputRequired, MissingClientCapability, ToolResult
+from . import tool_policy
 from .errors import (
     INVALID_PARAMS,
     MISSING_CLIENT_CAPABILITY,
@@ -25,28 +26,47 @@ AUDIT_ARGUMENTS_MAX_CHARS = 4000
 
 
 class ToolCallRunner:
-    def __init__(self, env, version, remote_addr=None, client_name=None):
+    def __init__(self, env, version, remote_addr=None, client_name=None, credential=None):
         self.env = env
         self.version = version
         self.remote_addr = remote_addr
         self.client_name = client_name
+        self.credential = credential
 
     def run(self, name, arguments, params=None):
         """Run tool ``name``; ``params`` are the request's (for the stateless
         era's ``_meta``, ``inputResponses`` and ``requestState``)."""
         started = time.monotonic()
         tool = self.env["mcp.tool"]._get_callable_tools().filtered(lambda t: t.name == name)
+        tool = tool_policy.visible_tools(self.credential, tool)
         if not tool:
             self._record(name, None, arguments, "protocol_error", "Unknown tool", started)
             raise McpProtocolError(
                 INVALID_PARAMS, f"Unknown tool: {name!r}. Call tools/list for the tools "
                 "available to you.", http_status=400 if self._stateless else 200)
 
+        # Scope, read-only keys and rate limits (see tool_policy.py).
+        try:
+            tool_policy.check_call(self.env, self.credential, tool)
+        except tool_policy.HttpRefusal as refusal:
+            self._record(name, tool, arguments, "protocol_error", str(refusal), started)
+            raise
+        except tool_policy.CallRefused as refused:
+            self._record(name, tool, arguments, "tool_error", str(refused), started)
+            return self._error_result(str(refused))
+
         problems = self._validate(tool, arguments)
         if problems:
             message = "Invalid arguments: " + "; ".join(problems)
             self._record(name, tool, arguments, "tool_error", message, started)
             return self._error_result(message)
+
+        try:
+            tool_env, tool_arguments, company = tool_policy.company_env(
+                self.env, tool, arguments)
+        except tool_policy.CallRefused as refused:
+            self._record(name, tool, arguments, "tool_error", str(refused), started)
+            return self._error_result(str(refused))
 
         executor = tool._executor()
         status = 400 if self._stateless else 200
@@ -60,9 +80,9 @@ class ToolCallRunner:
         try:
             with self.env.cr.savepoint():
                 if interactive:
-                    data = executor.execute(tool, self.env, arguments, context)
+                    data = executor.execute(tool, tool_env, tool_arguments, context)
                 else:
-                    data = executor.execute(tool, self.env, arguments)
+                    data = executor.execute(tool, tool_env, tool_arguments)
                 if isinstance(data, InputRequired):
                     data = self._input_required(name, context, data)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
@@ -99,16 +119,16 @@ class ToolCallRunner:
             result = {"content": data.content, "isError": data.is_error}
             if data.structured is not None:
                 result["structuredContent"] = data.structured
-            return result
+            return tool_policy.report_company(result, company)
         self._record(name, tool, arguments, "success", None, started)
         # Compact separators: the text is what a model reads, every byte counts.
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
-        return {
-            "content": [{"type": "text", "text": text},
-                        *tool._executor().resource_links(tool, data)],
+        result = {
+            "content": [{"type": "text", "text": text}, *executor.resource_links(tool, data)],
             "structuredContent": data,
             "isError": False,
         }
+        return tool_policy.report_company(result, company)
 
     def _input_required(self, name, context, needed):
         if not self._stateless:

@@ -56,6 +56,8 @@ cat <<INFO
 
   Claude Code:
     claude mcp add --transport http odoo $url --header "Authorization: Bearer $key"
+  Claude Code by URL with OAuth (log in to Odoo and approve in the browser):
+    claude mcp add --transport http odoo $url   # then /mcp > odoo > Authenticate
 
   Any MCP client (JSON configuration):
     {

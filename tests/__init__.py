@@ -1,6 +1,8 @@
 from . import (
     test_auth,
     test_compact_results,
+    test_key_policy,
+    test_oauth,
     test_protocol,
     test_protocol_features,
     test_request_state,
