@@ -116,8 +116,10 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _mcp_unauthorized(cls, error, description):
+        # RFC 6750 section 3.1: a request that sent no credential gets no error code.
+        error_part = "" if error == "invalid_request" else f'error="{error}", '
         challenge = (
-            f'Bearer realm="mcp", error="{error}", '
+            f'Bearer realm="mcp", {error_part}'
             f'resource_metadata="{resource_metadata_url(request.httprequest)}"'
         )
         return _auth_failure(401, error, description, www_authenticate=challenge)
