@@ -282,7 +282,6 @@ class McpDispatcher(FeatureMethods):
             if received != value:
                 raise McpProtocolError(
                     HEADER_MISMATCH,
-    INTERNAL_ERROR,
                     f"Header {header} must be present and equal to the request's "
                     f"value {value!r} (received {received!r}).",
                     http_status=400)

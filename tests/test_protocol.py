@@ -136,7 +136,9 @@ class TestMcpProtocol(McpHttpCase):
         for headers in cases:
             response = self._modern_rpc("server/discover", headers=headers)
             self.assertEqual(response.status_code, 400, headers)
-            self.assertEqual(response.json()["error"]["code"], -32020, headers)
+            error = response.json()["error"]
+            self.assertEqual(error["code"], -32020, headers)
+            self.assertIn(next(iter(headers)), error["message"])
         response = self._modern_rpc(
             "tools/call", {"name": "count_records", "arguments": {"model": "res.partner"}},
             headers={"Mcp-Name": "search_records"})
