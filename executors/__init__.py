@@ -3,6 +3,7 @@
 ``EXECUTORS`` maps a tool record's ``kind`` to the executor that runs it.
 """
 
+from .aggregate import AggregateRecordsExecutor
 from .base import ToolError, ToolExecutor
 from .generic_read import (
     CountRecordsExecutor,
@@ -11,6 +12,9 @@ from .generic_read import (
     ReadRecordsExecutor,
     SearchRecordsExecutor,
 )
+from .method import ModelMethodExecutor
+from .server_action import ServerActionExecutor
+from .write import CreateRecordExecutor, DeleteRecordsExecutor, UpdateRecordsExecutor
 
 EXECUTORS = {
     executor.kind: executor
@@ -20,6 +24,12 @@ EXECUTORS = {
         SearchRecordsExecutor(),
         ReadRecordsExecutor(),
         CountRecordsExecutor(),
+        AggregateRecordsExecutor(),
+        CreateRecordExecutor(),
+        UpdateRecordsExecutor(),
+        DeleteRecordsExecutor(),
+        ModelMethodExecutor(),
+        ServerActionExecutor(),
     )
 }
 

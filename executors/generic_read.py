@@ -1,5 +1,7 @@
 """The generic read tools: discover models and fields, search, read and count."""
 
+from odoo.fields import Domain
+
 from .base import ToolError, ToolExecutor
 from .records import (
     get_model,
@@ -9,6 +11,7 @@ from .records import (
     serialize_records,
     visible_fields,
 )
+from .schemas import bound_model_schema, filters_domain
 
 LIST_MODELS_CAP = 100
 
@@ -45,15 +48,27 @@ def _object_schema(properties, required=()):
 
 
 def _with_model(tool, properties, required=()):
-    """Add the ``model`` argument unless the tool is bound to one model."""
+    """Add the ``model`` argument unless the tool is bound to one model.
+
+    A tool limited to some models offers them as an ``enum``; a tool bound to
+    one model lists that model's field names in ``fields`` (see ``schemas``).
+    """
     if tool.model_name:
-        return _object_schema(properties, required)
-    return _object_schema({"model": MODEL_PROPERTY, **properties}, ("model", *required))
+        return bound_model_schema(tool, _object_schema(properties, required))
+    model_property = MODEL_PROPERTY
+    if tool._allowed_model_names():
+        model_property = {**MODEL_PROPERTY, "enum": tool._allowed_model_names()}
+    return _object_schema({"model": model_property, **properties}, ("model", *required))
 
 
 class ListModelsExecutor(ToolExecutor):
     kind = "list_models"
     label = "List models"
+    summary = (
+        'Find Odoo models you may read, by part of their technical name or label '
+        '(e.g. "invoice", "sale.order"). Returns each model\'s technical name and '
+        "label. Use it first when you do not know which model holds the data."
+    )
 
     def input_schema(self, tool):
         return _object_schema({
@@ -88,6 +103,11 @@ class ListModelsExecutor(ToolExecutor):
 class DescribeModelExecutor(ToolExecutor):
     kind = "describe_model"
     label = "Describe a model"
+    summary = (
+        "List the fields of one model that you may read: type, label, whether "
+        "required or read-only, selection values and related model. Custom fields "
+        "(x_...) are included. Use it before filtering or choosing fields."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {})
@@ -115,6 +135,13 @@ class DescribeModelExecutor(ToolExecutor):
 class SearchRecordsExecutor(ToolExecutor):
     kind = "search_records"
     label = "Search records"
+    summary = (
+        "Search records of a model with an Odoo domain given as JSON, e.g. "
+        '[["state", "=", "sale"], ["amount_total", ">", 1000]]. Returns the matching '
+        "records (a short default set of fields unless you name them), the total "
+        'number of matches and whether more pages exist (use offset). Many2one values '
+        'are {"id", "name"}.'
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {
@@ -136,6 +163,7 @@ class SearchRecordsExecutor(ToolExecutor):
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
         domain = parse_domain(model, arguments.get("domain"))
+        domain &= Domain(filters_domain(model, arguments.get("filters")))
         field_names = resolve_fields(model, arguments.get("fields"))
         order = parse_order(model, arguments.get("order"))
         limit = arguments.get("limit") or tool.default_limit
@@ -156,6 +184,10 @@ class SearchRecordsExecutor(ToolExecutor):
 class ReadRecordsExecutor(ToolExecutor):
     kind = "read_records"
     label = "Read records by id"
+    summary = (
+        "Read records of a model by their ids, with the fields you name (or a short "
+        "default set). Fails with the missing ids if a record does not exist."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {
@@ -182,6 +214,11 @@ class ReadRecordsExecutor(ToolExecutor):
 class CountRecordsExecutor(ToolExecutor):
     kind = "count_records"
     label = "Count records"
+    category = "analytics"
+    summary = (
+        "Count the records of a model matching an Odoo domain given as JSON, without "
+        "reading them. Use it to size a question before searching."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {"domain": DOMAIN_PROPERTY})
@@ -189,4 +226,5 @@ class CountRecordsExecutor(ToolExecutor):
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
         domain = parse_domain(model, arguments.get("domain"))
+        domain &= Domain(filters_domain(model, arguments.get("filters")))
         return {"model": model._name, "count": model.search_count(domain)}

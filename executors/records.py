@@ -28,6 +28,8 @@ USUAL_FIELDS = (
 )
 DEFAULT_FIELD_CAP = 12
 ORDER_PATTERN = re.compile(r"^\s*([a-z_][a-z0-9_]*)(\s+(asc|desc))?\s*$", re.IGNORECASE)
+# Identify a record; never narrowed away by a tool's allowed fields.
+ALWAYS_ALLOWED_FIELDS = ("id", "display_name")
 FIELD_ATTRIBUTES = ["type", "string", "required", "readonly", "selection", "relation", "help", "store"]
 
 
@@ -38,12 +40,20 @@ def is_sensitive(field_name):
 def get_model(env, tool, model_name):
     """The caller's recordset for ``model_name``, checked for read access.
 
-    A tool bound to one model ignores the argument and uses its own model.
+    A tool bound to one model ignores the argument and uses its own model; a
+    tool limited to some models refuses the others. The recordset carries the
+    tool's field policy in its context (see ``visible_fields``).
     """
     if tool.model_name:
         model_name = tool.model_name
     if not model_name:
         raise ToolError("The 'model' argument is required, e.g. \"res.partner\".")
+    allowed_models = tool._allowed_model_names()
+    if allowed_models and model_name not in allowed_models:
+        raise ToolError(
+            f"This tool does not work on {model_name!r}; it is limited to: "
+            f"{', '.join(allowed_models)}."
+        )
     if model_name not in env.registry:
         raise ToolError(
             f"Unknown model {model_name!r}. Call list_models to find the technical name."
@@ -52,16 +62,25 @@ def get_model(env, tool, model_name):
     if model._abstract or model._transient:
         raise ToolError(f"Model {model_name!r} holds no stored records.")
     model.check_access("read")
-    return model
+    return model.with_context(**tool._field_policy_context(model_name))
 
 
 def visible_fields(model):
-    """``fields_get`` of the fields the caller may see, secrets left out."""
+    """``fields_get`` of the fields the caller may see, secrets left out.
+
+    ``fields_get`` already drops the fields a group hides from the user. A tool
+    may narrow the rest through the context set by ``get_model``:
+    ``mcp_allowed_fields`` (None: all) and ``mcp_hidden_fields``.
+    """
     described = model.fields_get(attributes=FIELD_ATTRIBUTES)
+    allowed = model.env.context.get("mcp_allowed_fields")
+    hidden = model.env.context.get("mcp_hidden_fields") or ()
     return {
         name: description
         for name, description in described.items()
         if not is_sensitive(name)
+        and name not in hidden
+        and (allowed is None or name in allowed or name in ALWAYS_ALLOWED_FIELDS)
     }
 
 
@@ -76,6 +95,9 @@ def resolve_fields(model, requested):
                 "Call describe_model to list the fields you may read."
             )
         return list(dict.fromkeys(requested))
+    tool_defaults = model.env.context.get("mcp_default_fields")
+    if tool_defaults:
+        return [name for name in tool_defaults if name in available]
     return default_fields(model, available)
 
 
@@ -109,6 +131,10 @@ def parse_domain(model, domain):
             path = condition.field_expr
             if any(is_sensitive(part) for part in path.split(".")):
                 raise ToolError(f"Filtering on {path!r} is not allowed.")
+            if _outside_field_policy(model, path.split(".")[0]):
+                raise ToolError(
+                    f"Filtering on {path!r} is not allowed by this tool: the field "
+                    "is hidden from it.")
         parsed.validate(model)
     except ToolError:
         raise
@@ -118,6 +144,15 @@ def parse_domain(model, domain):
             '[field, operator, value] conditions, e.g. [["state", "=", "sale"]].'
         ) from error
     return parsed
+
+
+def _outside_field_policy(model, field_name):
+    """Whether the tool's own field policy (not the user's rights) hides a field."""
+    context = model.env.context
+    if field_name in context.get("mcp_hidden_fields", ()):
+        return True
+    allowed = context.get("mcp_allowed_fields")
+    return allowed is not None and field_name not in allowed + ALWAYS_ALLOWED_FIELDS
 
 
 def parse_order(model, order):

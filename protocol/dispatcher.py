@@ -295,8 +295,8 @@ class McpDispatcher:
         }
 
     def _handle_tools_list(self, version, params):
-        tools = self.env["mcp.tool"]._get_callable_tools()
-        return {"tools": [tool._to_mcp_tool() for tool in tools]}
+        # Cached per groups and language; cleared when a tool or a field changes.
+        return {"tools": self.env["mcp.tool"]._get_catalog()}
 
     def _handle_tools_call(self, version, params):
         client_info = (params.get("_meta") or {}).get(versions.META_CLIENT_INFO) or {}
