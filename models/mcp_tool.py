@@ -216,15 +216,22 @@ class McpTool(models.Model):
                         "does not work on.", field=field.name, model=field.model,
                         tool=tool.name))
 
+    @api.model
+    def _executor_defaults(self, kind):
+        """The category and annotations a tool of ``kind`` starts with."""
+        executor = EXECUTORS[kind]
+        return {
+            "category": executor.category,
+            "read_only_hint": executor.read_only,
+            "destructive_hint": executor.destructive,
+            "idempotent_hint": executor.idempotent,
+        }
+
     @api.onchange("kind")
     def _onchange_kind(self):
         """A new kind brings its usual category and annotations."""
         if self.kind:
-            executor = self._executor()
-            self.category = executor.category
-            self.read_only_hint = executor.read_only
-            self.destructive_hint = executor.destructive
-            self.idempotent_hint = executor.idempotent
+            self.update(self._executor_defaults(self.kind))
 
     @api.depends("kind", "model_id", "model_ids", "hidden_field_ids", "method_name",
                  "server_action_id", "description_override")
@@ -287,12 +294,20 @@ class McpTool(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("kind") in EXECUTORS:
+                # what the form's onchange does, for tools made by code or RPC
+                for key, value in self._executor_defaults(vals["kind"]).items():
+                    vals.setdefault(key, value)
         tools_created = super().create(vals_list)
         self.env.registry.clear_cache()  # the cached catalog (other workers too)
         return tools_created
 
     def write(self, vals):
         result = super().write(vals)
+        if "description" in vals:
+            # the inverse changed the override: recompute what clients read
+            self.invalidate_recordset(["description"])
         self.env.registry.clear_cache()  # the cached catalog (other workers too)
         return result
 

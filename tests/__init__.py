@@ -1,1 +1,8 @@
-from . import test_auth, test_protocol, test_tools_access, test_tool_catalog
+from . import (
+    test_auth,
+    test_protocol,
+    test_tool_catalog,
+    test_tool_contracts,
+    test_tool_kinds,
+    test_tools_access,
+)
