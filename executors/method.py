@@ -26,7 +26,8 @@ def public_method(model, name):
         raise ValueError(error.args[0]) from error
     except AccessError as error:  # a _private or @api.private method
         raise ValueError(
-            f"{model._name}.{name} is private and cannot be offered as a tool.") from error
+            f"{model._name}.{name} is private and cannot be offered as a tool."
+        ) from error
 
 
 def _is_model_method(method):
@@ -38,7 +39,8 @@ def _keyword_parameters(method):
     """The method's named parameters after ``self`` (no ``*args``/``**kwargs``)."""
     parameters = list(inspect.signature(method).parameters.values())[1:]
     return [
-        parameter for parameter in parameters
+        parameter
+        for parameter in parameters
         if parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
     ]
 
@@ -60,17 +62,24 @@ class ModelMethodExecutor(ToolExecutor):
 
     def check_configuration(self, tool):
         if not tool.model_name or not tool.method_name:
-            raise ValueError("A model-method tool needs a target model and a method name.")
+            raise ValueError(
+                "A model-method tool needs a target model and a method name."
+            )
         public_method(tool.env[tool.model_name], tool.method_name)
 
     def describe(self, tool):
         if not tool.model_name or not tool.method_name:
             return ""
         method = tool.env[tool.model_name]
-        target = "the model" if _is_model_method(
-            getattr(type(method), tool.method_name, None)) else "the records given by ids"
-        return (f"Calls {tool.model_name}.{tool.method_name}() on {target}, with your "
-                "own access rights. Arguments are the method's keyword arguments.")
+        target = (
+            "the model"
+            if _is_model_method(getattr(type(method), tool.method_name, None))
+            else "the records given by ids"
+        )
+        return (
+            f"Calls {tool.model_name}.{tool.method_name}() on {target}, with your "
+            "own access rights. Arguments are the method's keyword arguments."
+        )
 
     def input_schema(self, tool):
         if not tool.model_name or not tool.method_name:
@@ -83,8 +92,11 @@ class ModelMethodExecutor(ToolExecutor):
         properties, required = {}, []
         if not _is_model_method(method):
             properties["ids"] = {
-                "type": "array", "minItems": 1, "maxItems": tool.max_limit,
-                "uniqueItems": True, "items": {"type": "integer", "minimum": 1},
+                "type": "array",
+                "minItems": 1,
+                "maxItems": tool.max_limit,
+                "uniqueItems": True,
+                "items": {"type": "integer", "minimum": 1},
                 "description": f"Ids of the {tool.model_name} records to call it on.",
             }
             required.append("ids")
@@ -98,13 +110,19 @@ class ModelMethodExecutor(ToolExecutor):
             keywords[parameter.name] = entry
         if keywords:
             properties["arguments"] = {
-                "type": "object", "properties": keywords, "additionalProperties": False,
+                "type": "object",
+                "properties": keywords,
+                "additionalProperties": False,
                 "description": "Keyword arguments of the method.",
             }
             if keywords_required:
                 properties["arguments"]["required"] = keywords_required
                 required.append("arguments")
-        schema = {"type": "object", "properties": properties, "additionalProperties": False}
+        schema = {
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+        }
         if required:
             schema["required"] = required
         return schema
@@ -128,7 +146,12 @@ class ModelMethodExecutor(ToolExecutor):
         try:
             inspect.signature(method).bind(records, **keywords)
         except TypeError as error:
-            raise ToolError(f"Arguments do not fit {model._name}.{tool.method_name}: "
-                            f"{error}") from error
+            raise ToolError(
+                f"Arguments do not fit {model._name}.{tool.method_name}: " f"{error}"
+            ) from error
         result = method(records, **keywords)
-        return {"model": model._name, "method": tool.method_name, "result": to_json(result)}
+        return {
+            "model": model._name,
+            "method": tool.method_name,
+            "result": to_json(result),
+        }

@@ -16,15 +16,34 @@ from .base import ToolError
 from .records import visible_fields
 
 # Fields the ORM maintains itself: never written through a tool.
-MAGIC_FIELDS = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date"}
+MAGIC_FIELDS = {
+    "id",
+    "display_name",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+}
 # Field types a tool can take as a plain JSON value.
 WRITABLE_TYPES = {
-    "char", "text", "html", "integer", "float", "monetary", "boolean", "date",
-    "datetime", "selection", "many2one", "many2many",
+    "char",
+    "text",
+    "html",
+    "integer",
+    "float",
+    "monetary",
+    "boolean",
+    "date",
+    "datetime",
+    "selection",
+    "many2one",
+    "many2many",
 }
 FILTER_TYPES = WRITABLE_TYPES - {"html", "text"}
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
+DATETIME_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
+)
 # Candidates listed when a name matches several records.
 NAME_CANDIDATES_SHOWN = 10
 MAX_VALIDATION_PROBLEMS = 10
@@ -53,26 +72,45 @@ def field_value_schema(description, nullable=True):
     elif field_type == "date":
         schema.update(type="string", format="date", pattern=DATE_PATTERN)
     elif field_type == "datetime":
-        schema.update(type="string", format="date-time", pattern=DATETIME_PATTERN,
-                      description="ISO 8601; without an offset, UTC.")
+        schema.update(
+            type="string",
+            format="date-time",
+            pattern=DATETIME_PATTERN,
+            description="ISO 8601; without an offset, UTC.",
+        )
     elif field_type == "selection":
         schema["enum"] = [value for value, _label in description.get("selection") or ()]
         if nullable:
             schema["enum"].append(None)
         return schema
     elif field_type == "many2one":
-        schema.update(ID_OR_NAME, description=(
-            f"Id or exact name of a {description.get('relation')} record."))
+        schema.update(
+            ID_OR_NAME,
+            description=(
+                f"Id or exact name of a {description.get('relation')} record."
+            ),
+        )
     elif field_type == "many2many":
-        schema.update(type="array", items=ID_OR_NAME, uniqueItems=True, description=(
-            f"Ids or exact names of {description.get('relation')} records; "
-            "replaces the current ones."))
+        schema.update(
+            type="array",
+            items=ID_OR_NAME,
+            uniqueItems=True,
+            description=(
+                f"Ids or exact names of {description.get('relation')} records; "
+                "replaces the current ones."
+            ),
+        )
         return schema
     else:
         return None
     if nullable:
-        schema = {"anyOf": [{k: v for k, v in schema.items() if k != "title"},
-                            {"type": "null"}], "title": schema["title"]}
+        schema = {
+            "anyOf": [
+                {k: v for k, v in schema.items() if k != "title"},
+                {"type": "null"},
+            ],
+            "title": schema["title"],
+        }
     return schema
 
 
@@ -95,7 +133,9 @@ def values_schema(model, for_create):
     properties = {}
     described = writable_fields(model)
     for name, description in sorted(described.items()):
-        schema = field_value_schema(description, nullable=not description.get("required"))
+        schema = field_value_schema(
+            description, nullable=not description.get("required")
+        )
         if schema is not None:
             properties[name] = schema
     schema = {"type": "object", "properties": properties, "additionalProperties": False}
@@ -117,9 +157,12 @@ def filters_schema(model):
         if description["type"] not in FILTER_TYPES or not description.get("store"):
             continue
         if description["type"] == "many2many":
-            schema = {**ID_OR_NAME, "title": description.get("string") or "",
-                      "description": f"Id or exact name of a linked "
-                      f"{description.get('relation')} record."}
+            schema = {
+                **ID_OR_NAME,
+                "title": description.get("string") or "",
+                "description": f"Id or exact name of a linked "
+                f"{description.get('relation')} record.",
+            }
         else:
             schema = field_value_schema(description)
         if schema is not None:
@@ -139,14 +182,17 @@ def validation_problems(schema, instance, where=""):
     the rule, e.g. ``values/x_priority: 'urgent' is not one of [...] (rule: enum)``.
     ``where`` prefixes the path when ``instance`` is part of the arguments."""
     validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     problems = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.path)):
         path = "/".join(str(part) for part in (where, *error.path) if part != "")
         if error.validator == "anyOf" and error.context:
             # e.g. a nullable date: report the branch that explains the value
             error = min(error.context, key=lambda e: e.validator == "type")
-        problems.append(f"{path or 'arguments'}: {error.message} (rule: {error.validator})")
+        problems.append(
+            f"{path or 'arguments'}: {error.message} (rule: {error.validator})"
+        )
     return problems[:MAX_VALIDATION_PROBLEMS]
 
 
@@ -164,22 +210,32 @@ def resolve_record(comodel, value, field_label):
     """
     if isinstance(value, int):
         if not comodel.browse(value).exists():
-            raise ToolError(f"{field_label}: no {comodel._name} record with id {value}.")
+            raise ToolError(
+                f"{field_label}: no {comodel._name} record with id {value}."
+            )
         return value
-    found = comodel.name_search(value, operator="=ilike", limit=NAME_CANDIDATES_SHOWN + 1)
+    found = comodel.name_search(
+        value, operator="=ilike", limit=NAME_CANDIDATES_SHOWN + 1
+    )
     if not found:
-        found = comodel.name_search(value, operator="ilike", limit=NAME_CANDIDATES_SHOWN + 1)
+        found = comodel.name_search(
+            value, operator="ilike", limit=NAME_CANDIDATES_SHOWN + 1
+        )
     if len(found) == 1:
         return found[0][0]
     if not found:
         raise ToolError(
             f"{field_label}: no {comodel._name} record is named {value!r}. "
-            "Search for it first, or pass its id.")
-    shown = "; ".join(f"id {rid}: {name}" for rid, name in found[:NAME_CANDIDATES_SHOWN])
+            "Search for it first, or pass its id."
+        )
+    shown = "; ".join(
+        f"id {rid}: {name}" for rid, name in found[:NAME_CANDIDATES_SHOWN]
+    )
     more = " (and more)" if len(found) > NAME_CANDIDATES_SHOWN else ""
     raise ToolError(
         f"{field_label}: the name {value!r} matches several {comodel._name} records; "
-        f"pass one of their ids instead. Candidates: {shown}{more}.")
+        f"pass one of their ids instead. Candidates: {shown}{more}."
+    )
 
 
 def to_orm_value(model, name, value):
@@ -192,7 +248,9 @@ def to_orm_value(model, name, value):
     if field.type == "many2many":
         if isinstance(value, list):
             comodel = model.env[field.comodel_name]
-            return [Command.set([resolve_record(comodel, item, name) for item in value])]
+            return [
+                Command.set([resolve_record(comodel, item, name) for item in value])
+            ]
         return resolve_record(model.env[field.comodel_name], value, name)
     if field.type == "date":
         return datetime.date.fromisoformat(value)
@@ -211,8 +269,13 @@ def to_orm_values(model, values):
 def filters_domain(model, filters):
     """The domain of equality ``filters`` (already validated)."""
     return [
-        (name, "in" if value is not None and model._fields[name].type == "many2many"
-         else "=", to_orm_value(model, name, value))
+        (
+            name,
+            "in"
+            if value is not None and model._fields[name].type == "many2many"
+            else "=",
+            to_orm_value(model, name, value),
+        )
         for name, value in (filters or {}).items()
     ]
 
@@ -221,7 +284,9 @@ def tool_model(tool, env=None):
     """The bound model of ``tool`` in ``env`` (default: the tool's env), with the
     tool's field policy in its context."""
     env = env or tool.env
-    return env[tool.model_name].with_context(**tool._field_policy_context(tool.model_name))
+    return env[tool.model_name].with_context(
+        **tool._field_policy_context(tool.model_name)
+    )
 
 
 def bound_model_schema(tool, schema):

@@ -28,12 +28,15 @@ def parse_custom_schema(text):
     except ValueError as error:
         raise ValueError(f"The input schema is not valid JSON: {error}") from error
     if not isinstance(schema, dict) or schema.get("type") != "object":
-        raise ValueError('The input schema must be an object schema: {"type": "object", ...}.')
+        raise ValueError(
+            'The input schema must be an object schema: {"type": "object", ...}.'
+        )
     try:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as error:
-        raise ValueError(f"The input schema is not a valid JSON Schema: {error.message}") \
-            from error
+        raise ValueError(
+            f"The input schema is not a valid JSON Schema: {error.message}"
+        ) from error
     return schema
 
 
@@ -54,8 +57,10 @@ class ServerActionExecutor(ToolExecutor):
         action = tool.sudo().server_action_id  # the tool's own configuration
         if not action:
             return ""
-        return (f"Runs the Odoo action {action.name!r} on {action.model_id.model}, with "
-                "your own access rights.")
+        return (
+            f"Runs the Odoo action {action.name!r} on {action.model_id.model}, with "
+            "your own access rights."
+        )
 
     def input_schema(self, tool):
         try:
@@ -67,10 +72,15 @@ class ServerActionExecutor(ToolExecutor):
         # sudo: read the tool's configuration; run() below checks the caller
         configured = tool.sudo().server_action_id
         action = env["ir.actions.server"].browse(configured.id)
-        context = {"active_model": configured.model_id.model, "mcp_arguments": arguments,
-                   "mcp_tool": tool.name}
+        context = {
+            "active_model": configured.model_id.model,
+            "mcp_arguments": arguments,
+            "mcp_tool": tool.name,
+        }
         if isinstance(arguments.get("ids"), list):
-            context.update(active_ids=arguments["ids"],
-                           active_id=arguments["ids"][0] if arguments["ids"] else False)
+            context.update(
+                active_ids=arguments["ids"],
+                active_id=arguments["ids"][0] if arguments["ids"] else False,
+            )
         result = action.with_context(**context).run()
         return {"action": configured.name, "result": to_json(result)}

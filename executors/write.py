@@ -17,8 +17,12 @@ IDS_DESCRIPTION = "Database ids of the records."
 
 def _ids_property(tool):
     return {
-        "type": "array", "minItems": 1, "maxItems": tool.max_limit, "uniqueItems": True,
-        "items": {"type": "integer", "minimum": 1}, "description": IDS_DESCRIPTION,
+        "type": "array",
+        "minItems": 1,
+        "maxItems": tool.max_limit,
+        "uniqueItems": True,
+        "items": {"type": "integer", "minimum": 1},
+        "description": IDS_DESCRIPTION,
     }
 
 
@@ -39,8 +43,10 @@ def _existing(model, ids):
     records = model.browse(ids)
     missing = sorted(set(ids) - set(records.exists().ids))
     if missing:
-        raise ToolError(f"No {model._name} record with id(s) {missing}: deleted or never "
-                        "existed, or hidden from you.")
+        raise ToolError(
+            f"No {model._name} record with id(s) {missing}: deleted or never "
+            "existed, or hidden from you."
+        )
     return records
 
 
@@ -57,8 +63,10 @@ class CreateRecordExecutor(ToolExecutor):
     read_only = False
     always_writes = True
     idempotent = False
-    summary = ("Create one record with the given field values and return its id and "
-               "name. describe_model lists the fields.")
+    summary = (
+        "Create one record with the given field values and return its id and "
+        "name. describe_model lists the fields."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {"values": _values_property(tool, True)}, ("values",))
@@ -67,7 +75,11 @@ class CreateRecordExecutor(ToolExecutor):
         model = get_model(env, tool, arguments.get("model"))
         model.check_access("create")
         record = model.create(_orm_values(model, arguments["values"], for_create=True))
-        return {"model": model._name, "id": record.id, "display_name": record.display_name}
+        return {
+            "model": model._name,
+            "id": record.id,
+            "display_name": record.display_name,
+        }
 
 
 class UpdateRecordsExecutor(ToolExecutor):
@@ -78,13 +90,20 @@ class UpdateRecordsExecutor(ToolExecutor):
     always_writes = True
     # Overwritten values are lost: a destructive update in MCP's sense.
     destructive = True
-    summary = ("Set the given field values on the records with the given ids (the same "
-               "values on each). Returns the ids updated.")
+    summary = (
+        "Set the given field values on the records with the given ids (the same "
+        "values on each). Returns the ids updated."
+    )
 
     def input_schema(self, tool):
-        return _with_model(tool, {
-            "ids": _ids_property(tool), "values": _values_property(tool, False),
-        }, ("ids", "values"))
+        return _with_model(
+            tool,
+            {
+                "ids": _ids_property(tool),
+                "values": _values_property(tool, False),
+            },
+            ("ids", "values"),
+        )
 
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
@@ -102,8 +121,10 @@ class DeleteRecordsExecutor(ToolExecutor):
     read_only = False
     always_writes = True
     destructive = True
-    summary = ("Delete the records with the given ids, for good. Odoo refuses records "
-               "that other data still needs; archive those instead if the model allows.")
+    summary = (
+        "Delete the records with the given ids, for good. Odoo refuses records "
+        "that other data still needs; archive those instead if the model allows."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {"ids": _ids_property(tool)}, ("ids",))

@@ -14,7 +14,8 @@ class IrModelFields(models.Model):
         model_names = self.mapped("model")
         result = super().write(vals)
         self.env["mcp.tool"]._invalidate_catalog_for_models(
-            model_names + self.mapped("model"))
+            model_names + self.mapped("model")
+        )
         return result
 
     def unlink(self):

@@ -7,7 +7,9 @@ class IrModelFieldsSelection(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         created = super().create(vals_list)
-        self.env["mcp.tool"]._invalidate_catalog_for_models(created.mapped("field_id.model"))
+        self.env["mcp.tool"]._invalidate_catalog_for_models(
+            created.mapped("field_id.model")
+        )
         return created
 
     def write(self, vals):

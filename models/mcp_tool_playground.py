@@ -23,17 +23,24 @@ class McpToolPlayground(models.TransientModel):
     _description = "MCP Tool Playground"
 
     tool_id = fields.Many2one(
-        "mcp.tool", string="Tool", required=True, ondelete="cascade",
+        "mcp.tool",
+        string="Tool",
+        required=True,
+        ondelete="cascade",
         domain=[("active", "=", True)],
     )
     tool_description = fields.Text(related="tool_id.description", string="Description")
-    input_schema_text = fields.Text(related="tool_id.input_schema_text",
-                                    string="Input Schema")
+    input_schema_text = fields.Text(
+        related="tool_id.input_schema_text", string="Input Schema"
+    )
     arguments_text = fields.Text(
-        string="Arguments (JSON)", default="{}",
+        string="Arguments (JSON)",
+        default="{}",
         help='The tool\'s arguments as a JSON object, e.g. {"model": "res.partner"}.',
     )
-    protocol_version = fields.Char(default=versions.LATEST_HANDSHAKE_VERSION, readonly=True)
+    protocol_version = fields.Char(
+        default=versions.LATEST_HANDSHAKE_VERSION, readonly=True
+    )
     response_text = fields.Text(string="Response", readonly=True)
     is_error = fields.Boolean(readonly=True)
 
@@ -42,29 +49,43 @@ class McpToolPlayground(models.TransientModel):
         try:
             arguments = json.loads(self.arguments_text or "{}")
         except ValueError as error:
-            raise UserError(self.env._("The arguments are not valid JSON: %s", error)) \
-                from error
+            raise UserError(
+                self.env._("The arguments are not valid JSON: %s", error)
+            ) from error
 
         body = {
-            "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "tools/call",
             "params": {
-                "name": self.tool_id.name, "arguments": arguments,
-                "_meta": {versions.META_CLIENT_INFO: {"name": PLAYGROUND_CLIENT,
-                                                      "version": "1"}},
+                "name": self.tool_id.name,
+                "arguments": arguments,
+                "_meta": {
+                    versions.META_CLIENT_INFO: {
+                        "name": PLAYGROUND_CLIENT,
+                        "version": "1",
+                    }
+                },
             },
         }
         dispatcher = McpDispatcher(
-            self.env, {"MCP-Protocol-Version": self.protocol_version},
+            self.env,
+            {"MCP-Protocol-Version": self.protocol_version},
             server_version=get_manifest("mcp_gateway").get("version", "0"),
             remote_addr=request.httprequest.remote_addr if request else None,
         )
         answer = dispatcher.handle(json.dumps(body))
         payload = answer.payload or {}
-        _logger.info("MCP playground: %s ran %s", self.env.user.login, self.tool_id.name)
-        self.write({
-            "response_text": json.dumps(payload, indent=2, ensure_ascii=False),
-            "is_error": "error" in payload or payload.get("result", {}).get("isError", False),
-        })
+        _logger.info(
+            "MCP playground: %s ran %s", self.env.user.login, self.tool_id.name
+        )
+        self.write(
+            {
+                "response_text": json.dumps(payload, indent=2, ensure_ascii=False),
+                "is_error": "error" in payload
+                or payload.get("result", {}).get("isError", False),
+            }
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

@@ -103,3 +103,22 @@ def test_wrong_key_is_refused():
     with pytest.raises(Exception):
         asyncio.run(run())
     assert statuses and set(statuses) == {401}, statuses
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+def test_aggregate_records_through_the_sdk(mode):
+    async def run():
+        async with connect(ADMIN_KEY, mode) as client:
+            tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+            assert "aggregate_records" in tools
+            assert "create_record" not in tools  # write tools ship inactive
+            grouped = structured(await client.call_tool("aggregate_records", {
+                "model": "sale.order", "group_by": ["state"],
+                "measures": ["amount_total:sum"]}))
+            refused = await client.call_tool("aggregate_records", {
+                "model": "sale.order", "measures": ["amount_total:median"]})
+            return grouped, refused
+
+    grouped, refused = asyncio.run(run())
+    assert grouped["groups"] and all("amount_total:sum" in g for g in grouped["groups"])
+    assert refused.is_error and "measures/0" in refused.content[0].text
