@@ -82,7 +82,7 @@ class ListModelsExecutor(ToolExecutor):
     def execute(self, tool, env, arguments):
         query = (arguments.get("query") or "").strip().lower()
         found = []
-        for name in sorted(env.registry):
+        for name in tool._allowed_model_names() or sorted(env.registry):
             model = env[name]
             if model._abstract or model._transient:
                 continue

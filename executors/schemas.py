@@ -84,19 +84,19 @@ def field_value_schema(description, nullable=True):
             schema["enum"].append(None)
         return schema
     elif field_type == "many2one":
+        branches = ID_OR_NAME["anyOf"] + ([{"type": "null"}] if nullable else [])
         schema.update(
-            ID_OR_NAME,
-            description=(
-                f"Id or exact name of a {description.get('relation')} record."
-            ),
+            anyOf=branches,
+            description=f"Id or name of a {description.get('relation')} record.",
         )
+        return schema
     elif field_type == "many2many":
         schema.update(
             type="array",
             items=ID_OR_NAME,
             uniqueItems=True,
             description=(
-                f"Ids or exact names of {description.get('relation')} records; "
+                f"Ids or names of {description.get('relation')} records; "
                 "replaces the current ones."
             ),
         )
@@ -160,7 +160,7 @@ def filters_schema(model):
             schema = {
                 **ID_OR_NAME,
                 "title": description.get("string") or "",
-                "description": f"Id or exact name of a linked "
+                "description": f"Id or name of a linked "
                 f"{description.get('relation')} record.",
             }
         else:
@@ -171,7 +171,7 @@ def filters_schema(model):
         "type": "object",
         "description": "Equality filters, combined with AND and with the domain: "
         "{field: value}; null matches an empty field, relational fields take an "
-        "id or an exact name.",
+        "id or a name.",
         "properties": properties,
         "additionalProperties": False,
     }

@@ -76,7 +76,6 @@ class McpTool(models.Model):
         "tool_id",
         "field_id",
         string="Allowed Fields",
-        domain="['|', ('model_id', '=', model_id), ('model_id', 'in', model_ids)]",
         help="Fields the tool may read, filter on and write, per model. A model "
         "with none listed here keeps every field the caller may see.",
     )
@@ -95,7 +94,6 @@ class McpTool(models.Model):
         "tool_id",
         "field_id",
         string="Default Fields",
-        domain="['|', ('model_id', '=', model_id), ('model_id', 'in', model_ids)]",
         help="Fields returned when the caller names none. Empty: a short set chosen "
         "from the model.",
     )

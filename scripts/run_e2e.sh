@@ -17,16 +17,16 @@ export MCP_ADMIN_KEY=$(awk '$2 == "admin" {print $3}' <<<"$keys")
 [ -n "$MCP_USER_KEY" ] && [ -n "$MCP_ADMIN_KEY" ] || die "could not create MCP keys"
 export MCP_URL="http://127.0.0.1:$E2E_PORT/mcp"
 
-server_log=$CACHE_DIR/odoo_e2e_server.log
+server_log=$CACHE_DIR/odoo_e2e_server.$E2E_DB.log
 start_odoo_server "$E2E_DB" "$E2E_PORT" "$server_log"
 trap 'kill "$ODOO_SERVER_PID" 2>/dev/null; wait "$ODOO_SERVER_PID" 2>/dev/null' EXIT
 log "Odoo serves $MCP_URL (log: $server_log)"
 
 set +e
 (cd "$PROJECT_DIR/tests/e2e" && "$CLIENT_VENV/bin/python" -m pytest -p no:cacheprovider -v -s \
-  "$PROJECT_DIR/tests/e2e") | tee "$CACHE_DIR/e2e_pytest.log"
+  "$PROJECT_DIR/tests/e2e") | tee "$CACHE_DIR/e2e_pytest.$E2E_DB.log"
 status=${PIPESTATUS[0]}
-record_counts "MCP SDK client" "$(tail -1 "$CACHE_DIR/e2e_pytest.log")"
+record_counts "MCP SDK client" "$(tail -1 "$CACHE_DIR/e2e_pytest.$E2E_DB.log")"
 set -e
 if grep -q "Traceback" "$server_log"; then
   log "the Odoo server logged a traceback during the end-to-end run (see $server_log)"

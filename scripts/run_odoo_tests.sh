@@ -9,7 +9,7 @@ TEST_PORT=${TEST_PORT:-8169}
 clone_template_db "$TEST_DB"
 
 log "Running the addon's Odoo tests on $TEST_DB"
-logfile=$CACHE_DIR/odoo_tests.log
+logfile=$CACHE_DIR/odoo_tests.$TEST_DB.log
 set +e
 odoo_bin -d "$TEST_DB" -i mcp_gateway ${EXTRA_TEST_MODULES:+-i "$EXTRA_TEST_MODULES"} \
   --test-tags "${TEST_TAGS:-/mcp_gateway}" --stop-after-init \

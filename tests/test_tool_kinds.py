@@ -361,12 +361,14 @@ class TestPlayground(ToolContractCase):
         tool = self.env.ref("mcp_gateway.tool_count_records")
         action = tool.with_user(self.mcp_manager).action_open_playground()
         self.assertEqual(action["res_model"], "mcp.tool.playground")
-        wizard = (
+        # Through the form view, as the manager opens it from the tool.
+        form = Form(
             self.env["mcp.tool.playground"]
             .with_user(self.mcp_manager)
             .with_context(action["context"])
-            .create({"arguments_text": '{"model": "res.partner"}'})
         )
+        form.arguments_text = '{"model": "res.partner"}'
+        wizard = form.save()
         self.assertEqual(wizard.tool_id, tool)
         wizard.action_run()
 
