@@ -298,6 +298,22 @@ class TestFieldPolicy(ToolContractCase):
             "Hidden fields: email.", self._tools()["search_partners"]["description"]
         )
 
+    def test_group_hidden_fields_follow_the_caller(self):
+        """A field reserved to a group (auth_signup's signup_type, for Access
+        Rights managers) is in the admin's catalog and not in a user's."""
+        self._bound_tool("search_partners", "search_records", "res.partner")
+
+        def field_enum(key):
+            schema = self._tools(key=key)["search_partners"]["inputSchema"]
+            return schema["properties"]["fields"]["items"]["enum"]
+
+        self.assertIn("signup_type", field_enum(self.admin_key))
+        self.assertNotIn("signup_type", field_enum(self.user_key))
+        self.assertToolError(
+            self.call_tool("search_partners", {"fields": ["signup_type"]}),
+            "'signup_type' is not one of",
+        )
+
     def test_allowed_fields_narrow_everything(self):
         tool = self._bound_tool("search_partners", "search_records", "res.partner")
         name = self.env["ir.model.fields"]._get("res.partner", "name")
