@@ -77,6 +77,28 @@ class AggregateRecordsExecutor(ToolExecutor):
             },
         )
 
+    def output_schema(self, tool):
+        return {
+            "type": "object",
+            "properties": {
+                "model": {"type": "string"},
+                "group_by": {"type": "array", "items": {"type": "string"}},
+                "measures": {"type": "array", "items": {"type": "string"}},
+                "groups": {
+                    "type": "array",
+                    "description": "One object per group: each group_by value "
+                    "(many2one as {id, name}), count, and each measure.",
+                    "items": {
+                        "type": "object",
+                        "properties": {"count": {"type": "integer"}},
+                        "required": ["count"],
+                    },
+                },
+                "has_more": {"type": "boolean"},
+            },
+            "required": ["model", "group_by", "measures", "groups", "has_more"],
+        }
+
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
         domain = parse_domain(model, arguments.get("domain"))

@@ -127,6 +127,20 @@ class ModelMethodExecutor(ToolExecutor):
             schema["required"] = required
         return schema
 
+    def output_schema(self, tool):
+        return {
+            "type": "object",
+            "properties": {
+                "model": {"type": "string"},
+                "method": {"type": "string"},
+                "result": {
+                    "description": "What the method returned, as JSON "
+                    "(records as a list of ids)."
+                },
+            },
+            "required": ["model", "method", "result"],
+        }
+
     def execute(self, tool, env, arguments):
         # The model and the method come from the tool record, never from the caller.
         model = get_model(env, tool, tool.model_name)

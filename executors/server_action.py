@@ -68,6 +68,19 @@ class ServerActionExecutor(ToolExecutor):
         except ValueError:
             return dict(EMPTY_SCHEMA)  # refused on save; never offered half-valid
 
+    def output_schema(self, tool):
+        return {
+            "type": "object",
+            "properties": {
+                "action": {"type": "string"},
+                "result": {
+                    "description": "The value the action returned, as JSON "
+                    "(false when it returned nothing)."
+                },
+            },
+            "required": ["action", "result"],
+        }
+
     def execute(self, tool, env, arguments):
         # sudo: read the tool's configuration; run() below checks the caller
         configured = tool.sudo().server_action_id

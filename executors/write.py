@@ -39,6 +39,17 @@ def _values_property(tool, for_create):
     return schema
 
 
+def _result_schema(properties):
+    return {
+        "type": "object",
+        "properties": {"model": {"type": "string"}, **properties},
+        "required": ["model", *properties],
+    }
+
+
+IDS_RESULT = {"type": "array", "items": {"type": "integer"}}
+
+
 def _existing(model, ids):
     records = model.browse(ids)
     missing = sorted(set(ids) - set(records.exists().ids))
@@ -70,6 +81,11 @@ class CreateRecordExecutor(ToolExecutor):
 
     def input_schema(self, tool):
         return _with_model(tool, {"values": _values_property(tool, True)}, ("values",))
+
+    def output_schema(self, tool):
+        return _result_schema(
+            {"id": {"type": "integer"}, "display_name": {"type": "string"}}
+        )
 
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
@@ -105,6 +121,9 @@ class UpdateRecordsExecutor(ToolExecutor):
             ("ids", "values"),
         )
 
+    def output_schema(self, tool):
+        return _result_schema({"ids": IDS_RESULT, "updated": {"type": "integer"}})
+
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
         model.check_access("write")
@@ -128,6 +147,9 @@ class DeleteRecordsExecutor(ToolExecutor):
 
     def input_schema(self, tool):
         return _with_model(tool, {"ids": _ids_property(tool)}, ("ids",))
+
+    def output_schema(self, tool):
+        return _result_schema({"ids": IDS_RESULT, "deleted": {"type": "integer"}})
 
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))

@@ -1,7 +1,7 @@
 import json
 import logging
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.modules.module import get_manifest
@@ -12,6 +12,14 @@ from ..protocol import versions
 _logger = logging.getLogger(__name__)
 
 PLAYGROUND_CLIENT = "Odoo playground"
+BLANK_VALUES = {
+    "string": "",
+    "integer": 0,
+    "number": 0,
+    "boolean": False,
+    "array": [],
+    "object": {},
+}
 
 
 class McpToolPlayground(models.TransientModel):
@@ -43,6 +51,21 @@ class McpToolPlayground(models.TransientModel):
     )
     response_text = fields.Text(string="Response", readonly=True)
     is_error = fields.Boolean(readonly=True)
+
+    @api.onchange("tool_id")
+    def _onchange_tool_id(self):
+        """Start from the tool's required arguments, with blank values of their type."""
+        if not self.tool_id or (self.arguments_text or "{}").strip() not in ("{}", ""):
+            return
+        schema = self.tool_id.input_schema or {}
+        properties = schema.get("properties", {})
+        skeleton = {
+            name: properties.get(name, {}).get(
+                "default", BLANK_VALUES.get(properties.get(name, {}).get("type"))
+            )
+            for name in schema.get("required", ())
+        }
+        self.arguments_text = json.dumps(skeleton, indent=2)
 
     def action_run(self):
         self.ensure_one()

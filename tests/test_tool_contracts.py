@@ -3,6 +3,8 @@ anything runs, name resolution, per-tool field policy and the cached catalog."""
 
 from unittest.mock import patch
 
+import jsonschema
+
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -23,6 +25,12 @@ class ToolContractCase(McpHttpCase):
         )
         self.assertEqual(response.status_code, 200, response.text)
         return {tool["name"]: tool for tool in response.json()["result"]["tools"]}
+
+    def assertMatchesOutputSchema(self, name, data, key=None):
+        """The structured result fits the outputSchema the tool advertises."""
+        schema = self._tools(key=key)[name]["outputSchema"]
+        jsonschema.validate(data, schema)
+        return data
 
     @classmethod
     def _bound_tool(cls, name, kind, model, **values):

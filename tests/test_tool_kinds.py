@@ -25,6 +25,7 @@ class TestAggregateRecords(ToolContractCase):
                 key=self.admin_key,
             )
         )
+        self.assertMatchesOutputSchema("aggregate_records", result, key=self.admin_key)
         admin_orders = self.env["sale.order"].with_user(self.env.ref("base.user_admin"))
         expected = {
             partner.id: (count, total)
@@ -142,6 +143,7 @@ class TestWriteTools(ToolContractCase):
                 key=admin_key,
             )
         )
+        self.assertMatchesOutputSchema("create_record", created, key=admin_key)
         tag = self.env[tags].browse(created["id"])
         self.assertEqual((tag.name, tag.color), ("MCP Tag", 2))
 
@@ -174,6 +176,7 @@ class TestWriteTools(ToolContractCase):
             )
         )
         self.assertEqual(deleted["ids"], [tag.id])
+        self.assertMatchesOutputSchema("delete_records", deleted, key=admin_key)
         self.assertFalse(tag.exists())
 
 
@@ -243,6 +246,7 @@ class TestModelMethodTools(ToolContractCase):
             )
         )
         self.assertEqual(result["result"]["invoice"], partner.id)
+        self.assertMatchesOutputSchema("partner_addresses", result, key=self.admin_key)
         self.assertToolError(
             self.call_tool(
                 "partner_addresses",
@@ -319,6 +323,7 @@ class TestServerActionTools(ToolContractCase):
             )
         )
         self.assertEqual(result["result"], {"tagged": [partner.id], "by": "mcp_runner"})
+        self.assertMatchesOutputSchema("note_partners", result, key=self.runner_key)
         self.assertIn("called by MCP", str(partner.comment))
 
         response = self._rpc(
@@ -367,6 +372,7 @@ class TestPlayground(ToolContractCase):
             .with_user(self.mcp_manager)
             .with_context(action["context"])
         )
+        self.assertEqual(json.loads(form.arguments_text), {"model": ""})
         form.arguments_text = '{"model": "res.partner"}'
         wizard = form.save()
         self.assertEqual(wizard.tool_id, tool)
