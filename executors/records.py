@@ -131,7 +131,7 @@ def parse_domain(model, domain):
             path = condition.field_expr
             if any(is_sensitive(part) for part in path.split(".")):
                 raise ToolError(f"Filtering on {path!r} is not allowed.")
-            if _outside_field_policy(model, path.split(".")[0]):
+            if _outside_field_policy(model, path.split(".")):
                 raise ToolError(
                     f"Filtering on {path!r} is not allowed by this tool: the field "
                     "is hidden from it.")
@@ -146,13 +146,25 @@ def parse_domain(model, domain):
     return parsed
 
 
-def _outside_field_policy(model, field_name):
-    """Whether the tool's own field policy (not the user's rights) hides a field."""
-    context = model.env.context
-    if field_name in context.get("mcp_hidden_fields", ()):
-        return True
-    allowed = context.get("mcp_allowed_fields")
-    return allowed is not None and field_name not in allowed + ALWAYS_ALLOWED_FIELDS
+def _outside_field_policy(model, path):
+    """Whether the tool's own field policy (not the user's rights) hides a field
+    along ``path`` (a list of field names, relations followed)."""
+    tool_id = model.env.context.get("mcp_tool_id")
+    if not tool_id:
+        return False
+    tool = model.env["mcp.tool"].browse(tool_id)
+    for field_name in path:
+        policy = tool._field_policy_context(model._name)
+        allowed = policy["mcp_allowed_fields"]
+        if field_name in policy["mcp_hidden_fields"] or (
+            allowed is not None and field_name not in allowed + ALWAYS_ALLOWED_FIELDS
+        ):
+            return True
+        field = model._fields.get(field_name)
+        if field is None or not field.relational:
+            return False
+        model = model.env[field.comodel_name]
+    return False
 
 
 def parse_order(model, order):

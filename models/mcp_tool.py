@@ -281,6 +281,7 @@ class McpTool(models.Model):
             return tuple(f.name for f in field_records if f.model == model_name)
 
         return {
+            "mcp_tool_id": self.id,
             "mcp_allowed_fields": tuple(sorted(names(config.allowed_field_ids))) or None,
             "mcp_hidden_fields": names(config.hidden_field_ids),
             "mcp_default_fields": names(config.default_field_ids),

@@ -300,6 +300,14 @@ class TestFieldPolicy(ToolContractCase):
             "'email'",
             "hidden",
         )
+        # Nor through a relation back to the same model.
+        self.assertToolError(
+            self.call_tool(
+                "search_partners", {"domain": [["child_ids.email", "ilike", "@"]]}
+            ),
+            "'child_ids.email'",
+            "hidden",
+        )
         found = self.assertToolOk(self.call_tool("search_partners", {"limit": 2}))
         self.assertEqual(set(found["records"][0]), {"id", "name", "city"})
         self.assertIn(
