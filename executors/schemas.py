@@ -115,7 +115,7 @@ def field_value_schema(description, nullable=True):
 
 
 def writable_fields(model):
-    """Visible fields a tool may write: stored or with an inverse, plain types."""
+    """Visible fields a tool may write: not read-only, of a type JSON carries."""
     return {
         name: description
         for name, description in visible_fields(model).items()
@@ -185,7 +185,8 @@ def validation_problems(schema, instance, where=""):
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     problems = []
-    for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.path)):
+    errors = validator.iter_errors(instance)
+    for error in sorted(errors, key=lambda e: [str(part) for part in e.path]):
         path = "/".join(str(part) for part in (where, *error.path) if part != "")
         if error.validator == "anyOf" and error.context:
             # e.g. a nullable date: report the branch that explains the value
