@@ -2,7 +2,7 @@
 # Odoo's source is found through ODOO_PATH, then /opt/odoo/19.0 (cloned there
 # when missing and the network allows).
 
-.PHONY: demo test test-odoo test-e2e setup clean-db
+.PHONY: demo test test-odoo test-e2e test-conformance bench setup clean-db
 
 demo:            ## Local Odoo with demo data and the addon on 127.0.0.1:8069
 	@bash scripts/demo.sh
@@ -15,6 +15,12 @@ test-odoo:       ## Only the addon's Odoo tests
 
 test-e2e:        ## Only the end-to-end checks with real MCP clients
 	@bash scripts/run_e2e.sh
+
+test-conformance: ## The MCP conformance suite and the Inspector CLI against a live Odoo
+	@bash scripts/run_conformance.sh
+
+bench:           ## Answer sizes and latencies against JSON-2, on a running make demo
+	@bash scripts/bench.sh
 
 setup:           ## Virtualenvs, PostgreSQL and the template database, nothing else
 	@bash -c 'source scripts/common.sh; prepare_all; ensure_template_db'

@@ -41,6 +41,7 @@ class McpController(http.Controller):
             headers=httprequest.headers,
             server_version=self._server_version(),
             remote_addr=httprequest.remote_addr,
+            credential=httprequest.environ.get("mcp_gateway.credential"),
         )
         answer = dispatcher.handle(body)
         if answer.payload is None:

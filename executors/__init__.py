@@ -4,7 +4,14 @@
 """
 
 from .aggregate import AggregateRecordsExecutor
-from .base import ToolError, ToolExecutor
+from .base import (
+    InputRequired,
+    InteractionContext,
+    MissingClientCapability,
+    ToolError,
+    ToolExecutor,
+    ToolResult,
+)
 from .generic_read import (
     CountRecordsExecutor,
     DescribeModelExecutor,
@@ -33,4 +40,12 @@ EXECUTORS = {
     )
 }
 
-__all__ = ["EXECUTORS", "ToolError", "ToolExecutor"]
+__all__ = [
+    "EXECUTORS",
+    "InputRequired",
+    "InteractionContext",
+    "MissingClientCapability",
+    "ToolError",
+    "ToolExecutor",
+    "ToolResult",
+]

@@ -59,5 +59,61 @@ class ToolExecutor:
         """
         return None
 
+    def resource_links(self, tool, data):
+        """MCP ``resource_link`` content blocks to send beside the text of a
+        successful result (``data`` is what ``execute`` returned). Clients of
+        revisions before 2025-06-18 never see them."""
+        return []
+
     def execute(self, tool, env, arguments):
         raise NotImplementedError
+
+
+class ToolResult:
+    """A result with content blocks of its own (image, audio, embedded resource...),
+    for tools whose answer is not a single JSON document."""
+
+    def __init__(self, content, structured=None, is_error=False):
+        self.content = content
+        self.structured = structured
+        self.is_error = is_error
+
+
+class InputRequired:
+    """The tool (or prompt) needs answers from the client before it can finish.
+
+    ``input_requests`` maps a key of the executor's choice to an MCP request the
+    client answers (``elicitation/create``, ``sampling/createMessage``,
+    ``roots/list``); ``state`` is anything JSON the executor wants back on the
+    retry. It travels signed, so it comes back unaltered or not at all.
+    Only the stateless revision (2026-07-28) can carry this exchange.
+    """
+
+    def __init__(self, input_requests, state=None):
+        self.input_requests = input_requests
+        self.state = state
+
+
+class MissingClientCapability(Exception):
+    """The call cannot run for a client that lacks these capabilities."""
+
+    def __init__(self, required):
+        super().__init__(f"client capabilities required: {sorted(required)}")
+        self.required = required
+
+
+class InteractionContext:
+    """What an interactive executor knows of the client and of earlier rounds.
+
+    Executors that declare ``interactive = True`` receive it as a fourth
+    argument of ``execute``.
+    """
+
+    def __init__(self, stateless, client_capabilities, input_responses, state):
+        self.stateless = stateless
+        self.client_capabilities = client_capabilities or {}
+        self.input_responses = input_responses or {}
+        self.state = state
+
+    def supports(self, capability):
+        return isinstance(self.client_capabilities.get(capability), dict)

@@ -5,12 +5,18 @@ Everything here runs in the caller's environment: a field the user's groups hide
 is never described nor read, and access checks are the ORM's own.
 """
 
-import datetime
+import logging
 import re
 
+from lxml import etree
+
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
 from .base import ToolError
+from .serialize import serialize_records, serialize_value  # noqa: F401 - moved there
+
+_logger = logging.getLogger(__name__)
 
 # Fields whose values are secrets whatever the user's rights: never described,
 # read or filtered on through MCP.
@@ -19,18 +25,25 @@ SENSITIVE_FIELD_PATTERN = re.compile(
     r"private_key|credential)s?($|_)",
     re.IGNORECASE,
 )
-# Fields chosen when a caller names none, if the model has them (beside the
-# record's name and required fields).
-USUAL_FIELDS = (
-    "state", "date", "date_order", "partner_id", "user_id", "company_id",
-    "amount_total", "currency_id", "email", "phone", "ref", "default_code",
-    "list_price", "qty_available", "stage_id", "expected_revenue",
-)
-DEFAULT_FIELD_CAP = 12
+# Default fields when a caller names none: the first field of each group that
+# the model has, in this order (see ``default_fields``).
+USUAL_STATE_FIELDS = ("state", "stage_id")
+KEY_DATE_FIELDS = ("date_order", "invoice_date", "date", "date_deadline",
+                   "scheduled_date", "date_planned", "date_start")
+USUAL_PARTNER_FIELDS = ("partner_id",)
+USUAL_AMOUNT_FIELDS = ("amount_total", "expected_revenue", "list_price", "price_total")
+# Small on purpose: 20 sale orders with their six default fields take about
+# 4 KB of JSON (see the README); callers name fields when they need more.
+DEFAULT_FIELD_CAP = 6
+# Field types left out of the default set: heavy, or lines better read apart.
+DEFAULT_SKIPPED_TYPES = ("binary", "html", "one2many", "many2many", "properties",
+                         "properties_definition", "json")
 ORDER_PATTERN = re.compile(r"^\s*([a-z_][a-z0-9_]*)(\s+(asc|desc))?\s*$", re.IGNORECASE)
 # Identify a record; never narrowed away by a tool's allowed fields.
 ALWAYS_ALLOWED_FIELDS = ("id", "display_name")
 FIELD_ATTRIBUTES = ["type", "string", "required", "readonly", "selection", "relation", "help", "store"]
+# What reading records needs: no labels nor help, whose translations cost time.
+RECORD_FIELD_ATTRIBUTES = ["type", "required", "selection", "relation", "store"]
 
 
 def is_sensitive(field_name):
@@ -65,14 +78,14 @@ def get_model(env, tool, model_name):
     return model.with_context(**tool._field_policy_context(model_name))
 
 
-def visible_fields(model):
+def visible_fields(model, attributes=FIELD_ATTRIBUTES):
     """``fields_get`` of the fields the caller may see, secrets left out.
 
     ``fields_get`` already drops the fields a group hides from the user. A tool
     may narrow the rest through the context set by ``get_model``:
     ``mcp_allowed_fields`` (None: all) and ``mcp_hidden_fields``.
     """
-    described = model.fields_get(attributes=FIELD_ATTRIBUTES)
+    described = model.fields_get(attributes=attributes)
     allowed = model.env.context.get("mcp_allowed_fields")
     hidden = model.env.context.get("mcp_hidden_fields") or ()
     return {
@@ -84,9 +97,11 @@ def visible_fields(model):
     }
 
 
-def resolve_fields(model, requested):
-    """The field names to read: the requested ones checked, or smart defaults."""
-    available = visible_fields(model)
+def resolve_fields(model, requested, tool=None, domain=None, available=None):
+    """The field names to read: the requested ones checked, or smart defaults
+    for the records ``domain`` matches. ``available``: ``visible_fields(model)``
+    when the caller has it already."""
+    available = available or visible_fields(model)
     if requested:
         unknown = [name for name in requested if name not in available]
         if unknown:
@@ -95,32 +110,84 @@ def resolve_fields(model, requested):
                 "Call describe_model to list the fields you may read."
             )
         return list(dict.fromkeys(requested))
-    tool_defaults = model.env.context.get("mcp_default_fields")
-    if tool_defaults:
-        return [name for name in tool_defaults if name in available]
-    return default_fields(model, available)
+    return default_fields(model, available, tool, domain)
 
 
-def default_fields(model, available):
-    """A short, useful set of fields when the caller names none."""
-    chosen = ["display_name"]
-    rec_name = model._rec_name
-    if rec_name in available and rec_name not in chosen:
-        chosen.append(rec_name)
-    candidates = [name for name in USUAL_FIELDS if name in available]
-    candidates += sorted(
-        name
-        for name, description in available.items()
-        if description.get("required") and description.get("store")
-        and description["type"] not in ("binary", "one2many", "many2many", "html")
-        and not name.startswith(("create_", "write_"))
-    )
-    for name in candidates:
+def default_fields(model, available, tool=None, domain=None):
+    """A short, useful set of fields when the caller names none.
+
+    The tool's own ``default_fields`` when set (those the caller may see);
+    otherwise, up to ``DEFAULT_FIELD_CAP`` of: the record's name, its state,
+    one key date, the partner, the amount, the company (only when the matching
+    records belong to several companies: otherwise it repeats one value), then
+    the columns the model's default list view shows this user, then, for a
+    model without a list view of its own, its required fields. Lines (x2many),
+    binaries, html and currency fields (monetary values carry their currency)
+    are left to callers who name them.
+    """
+    configured = tool and tool._default_field_names(model._name)
+    if configured:
+        return [name for name in configured if name in available] or ["display_name"]
+
+    def fits(name):
+        description = available.get(name)
+        return (
+            description is not None
+            and description["type"] not in DEFAULT_SKIPPED_TYPES
+            and description.get("relation") != "res.currency"
+            and (name != "company_id" or spans_companies(model, domain))
+        )
+
+    rec_name = model._rec_name if model._rec_name in available else "display_name"
+    candidates = [rec_name]
+    for group in (USUAL_STATE_FIELDS, KEY_DATE_FIELDS, USUAL_PARTNER_FIELDS,
+                  USUAL_AMOUNT_FIELDS):
+        candidates += [name for name in group if fits(name)][:1]
+    candidates.append("company_id")
+    view_fields = list_view_fields(model)
+    candidates += view_fields
+    if len(view_fields) <= 1:
+        candidates += sorted(
+            name
+            for name, description in available.items()
+            if description.get("required") and description.get("store")
+            and not name.startswith(("create_", "write_"))
+        )
+    chosen = []
+    for name in dict.fromkeys(candidates):
         if len(chosen) >= DEFAULT_FIELD_CAP:
             break
-        if name not in chosen:
+        if name == "display_name" or fits(name):
             chosen.append(name)
     return chosen
+
+
+def spans_companies(model, domain):
+    """Whether the records matching ``domain`` belong to several companies."""
+    if domain is None or "company_id" not in model._fields or len(model.env.companies) < 2:
+        return False
+    groups = model._read_group(domain, ["company_id"], limit=2)
+    return len(groups) > 1
+
+
+def list_view_fields(model):
+    """Columns of the model's default list view as the caller sees it: fields
+    hidden by groups, optional columns hidden by default and columns made
+    invisible are left out."""
+    try:
+        arch = model.get_view(view_type="list")["arch"]
+    except (AccessError, ValueError) as error:
+        _logger.debug("No list view for %s: %s", model._name, error)
+        return []
+    names = []
+    for node in etree.fromstring(arch).iterchildren("field"):
+        invisible = (node.get("column_invisible") or "").strip()
+        if node.get("optional") == "hide" or invisible not in ("", "0", "False"):
+            continue
+        if node.get("widget") in ("handle", "list_activity"):
+            continue
+        names.append(node.get("name"))
+    return names
 
 
 def parse_domain(model, domain):
@@ -167,11 +234,11 @@ def _outside_field_policy(model, path):
     return False
 
 
-def parse_order(model, order):
+def parse_order(model, order, available=None):
     """Check an ``order`` such as "date_order desc, id" against visible fields."""
     if not order:
         return None
-    available = visible_fields(model)
+    available = available or visible_fields(model)
     parts = []
     for chunk in order.split(","):
         match = ORDER_PATTERN.match(chunk)
@@ -184,30 +251,3 @@ def parse_order(model, order):
             raise ToolError(f"Cannot order by {match.group(1)!r}: it is not stored.")
         parts.append(f"{match.group(1)} {(match.group(3) or 'asc').lower()}")
     return ", ".join(parts)
-
-
-def serialize_value(value, field_type):
-    """The JSON form of one value from ``read()``."""
-    if field_type == "many2one":
-        return {"id": value[0], "name": value[1]} if value else None
-    if field_type in ("one2many", "many2many"):
-        return list(value or [])
-    if field_type == "binary":
-        return None if not value else f"<binary, {len(value)} characters of base64>"
-    if value is False and field_type != "boolean":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(timespec="seconds") + "Z"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def serialize_records(records, field_names):
-    """Records as a list of dicts with ``id`` first, in the order of ``records``."""
-    types = {name: records._fields[name].type for name in field_names}
-    rows = records.read(field_names)
-    return [
-        {"id": row["id"], **{name: serialize_value(row[name], types[name]) for name in field_names}}
-        for row in rows
-    ]

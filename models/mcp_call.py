@@ -26,6 +26,7 @@ class McpCall(models.Model):
     outcome = fields.Selection(
         [
             ("success", "Success"),
+            ("input_required", "Input Required"),
             ("tool_error", "Tool Error"),
             ("protocol_error", "Protocol Error"),
             ("server_error", "Server Error"),

@@ -9,11 +9,14 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..executors import EXECUTORS
 from ..executors.records import is_sensitive
+from ..protocol.tool_policy import extend_input_schema
 
 _logger = logging.getLogger(__name__)
 
 # MCP 2025-11-25: tool names are 1 to 128 characters of [A-Za-z0-9_.-].
 TOOL_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+# Below this, one record of an ordinary model no longer fits in an answer.
+MIN_RESPONSE_BUDGET = 1000
 
 
 class McpTool(models.Model):
@@ -126,6 +129,12 @@ class McpTool(models.Model):
     )
     default_limit = fields.Integer(default=20, help="Records returned when the caller gives no limit.")
     max_limit = fields.Integer(default=200, help="Largest limit a caller may ask for.")
+    response_budget = fields.Integer(
+        string="Response Budget (bytes)",
+        default=24000,
+        help="Largest JSON text a list answer may take. Longer answers stop at a "
+        "record boundary, say what was left out and give a cursor for the rest.",
+    )
     input_schema = fields.Json(
         compute="_compute_input_schema",
         help="JSON Schema of the arguments, generated from the tool's configuration.",
@@ -171,6 +180,17 @@ class McpTool(models.Model):
             if tool.max_limit < 1 or not 1 <= tool.default_limit <= tool.max_limit:
                 raise ValidationError(
                     self.env._("Limits must satisfy 1 <= default limit <= max limit.")
+                )
+
+    @api.constrains("response_budget")
+    def _check_response_budget(self):
+        for tool in self:
+            if tool.response_budget < MIN_RESPONSE_BUDGET:
+                raise ValidationError(
+                    self.env._(
+                        "The response budget must be at least %(minimum)s bytes.",
+                        minimum=MIN_RESPONSE_BUDGET,
+                    )
                 )
 
     @api.constrains("kind", "model_id", "method_name", "server_action_id",
@@ -246,10 +266,11 @@ class McpTool(models.Model):
 
     @api.depends("kind", "model_id", "model_ids", "allowed_field_ids",
                  "hidden_field_ids", "default_limit", "max_limit", "method_name",
-                 "custom_schema_text")
+                 "custom_schema_text", "category", "read_only_hint")
     def _compute_input_schema(self):
         for tool in self:
             schema = tool._executor().input_schema(tool) if tool.kind else {}
+            schema = extend_input_schema(tool, schema)  # write tools: "company"
             tool.input_schema = schema
             tool.input_schema_text = json.dumps(schema, indent=2)
 
@@ -261,6 +282,12 @@ class McpTool(models.Model):
         )
         for tool in self:
             tool.call_count = counts.get(tool, 0)
+
+    def _default_field_names(self, model_name):
+        """The default fields configured for ``model_name`` (may be empty)."""
+        self.ensure_one()
+        config = self.sudo()  # the tool's own configuration
+        return [field.name for field in config.default_field_ids if field.model == model_name]
 
     def _executor(self):
         self.ensure_one()
@@ -284,7 +311,6 @@ class McpTool(models.Model):
             "mcp_tool_id": self.id,
             "mcp_allowed_fields": tuple(sorted(names(config.allowed_field_ids))) or None,
             "mcp_hidden_fields": names(config.hidden_field_ids),
-            "mcp_default_fields": names(config.default_field_ids),
         }
 
     # ------------------------------------------------------------------

@@ -1,11 +1,19 @@
-from odoo import models
-from odoo.addons.base.models.res_users import check_identity
+from odoo import fields, models
+from odoo.addons.base.models.res_users import INDEX_SIZE, check_identity
 
 from .ir_http import MCP_KEY_SCOPE
 
 
 class ResUsersApikeysDescription(models.TransientModel):
     _inherit = "res.users.apikeys.description"
+
+    mcp_access_mode = fields.Selection(
+        [("read", "Read-only"), ("write", "Read and write")],
+        string="Access", default="write",
+        help="A read-only key cannot call tools that create or change data.")
+    mcp_tool_ids = fields.Many2many(
+        "mcp.tool", string="Allowed Tools",
+        help="Leave empty to allow every tool you may call.")
 
     @check_identity
     def make_mcp_key(self):
@@ -21,6 +29,7 @@ class ResUsersApikeysDescription(models.TransientModel):
         key = self.env["res.users.apikeys"]._generate(
             MCP_KEY_SCOPE, self.name, self.expiration_date
         )
+        self._create_mcp_key_policy(key)
         return {
             "type": "ir.actions.act_window",
             "res_model": "res.users.apikeys.show",
@@ -29,3 +38,17 @@ class ResUsersApikeysDescription(models.TransientModel):
             "target": "new",
             "context": {"default_key": key},
         }
+
+    def _create_mcp_key_policy(self, key):
+        """Record the key's access mode and allowlist beside the new key."""
+        self.env.cr.execute(
+            "SELECT id FROM res_users_apikeys WHERE user_id = %s AND index = %s "
+            "ORDER BY id DESC LIMIT 1",
+            [self.env.uid, key[:INDEX_SIZE]],
+        )
+        self.env["mcp.key.policy"].create({
+            "key_id": self.env.cr.fetchone()[0],
+            "user_id": self.env.uid,
+            "access_mode": self.mcp_access_mode or "write",
+            "tool_ids": [(6, 0, self.mcp_tool_ids.ids)],
+        })

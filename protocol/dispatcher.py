@@ -28,7 +28,9 @@ from .errors import (
     UNSUPPORTED_PROTOCOL_VERSION,
     McpProtocolError,
 )
+from .features import FeatureMethods
 from .tool_calls import ToolCallRunner
+from .tool_policy import HttpRefusal, visible_tools
 
 _logger = logging.getLogger(__name__)
 
@@ -43,7 +45,10 @@ INSTRUCTIONS = (
 # Methods whose target is repeated in the Mcp-Name header (stateless era).
 NAMED_METHODS = {"tools/call": "name", "resources/read": "uri", "prompts/get": "name"}
 # Results that the stateless era lets a client cache (with ttlMs and cacheScope).
-CACHEABLE_METHODS = {"server/discover", "tools/list"}
+CACHEABLE_METHODS = {
+    "server/discover", "tools/list", "prompts/list", "resources/list",
+    "resources/templates/list", "resources/read",
+}
 LIST_TTL_MS = 60_000
 
 
@@ -56,20 +61,33 @@ class McpHttpAnswer:
     headers: dict = field(default_factory=dict)
 
 
-class McpDispatcher:
+class McpDispatcher(FeatureMethods):
     """Answers one HTTP request's worth of MCP messages for ``env``'s user."""
 
-    def __init__(self, env, headers, server_version, remote_addr=None):
+    def __init__(self, env, headers, server_version, remote_addr=None, credential=None):
         self.env = env
+        self.credential = credential
         self.headers = headers
         self.server_version = server_version
         self.remote_addr = remote_addr
+        self.stateless = False
+        self.session = env["mcp.session"]
+        self.answer_headers = {}
         self.handlers = {
             "initialize": self._handle_initialize,
             "ping": self._handle_ping,
             "server/discover": self._handle_discover,
             "tools/list": self._handle_tools_list,
             "tools/call": self._handle_tools_call,
+            "resources/list": self._handle_resources_list,
+            "resources/templates/list": self._handle_resource_templates_list,
+            "resources/read": self._handle_resources_read,
+            "resources/subscribe": self._handle_resources_subscribe,
+            "resources/unsubscribe": self._handle_resources_subscribe,
+            "prompts/list": self._handle_prompts_list,
+            "prompts/get": self._handle_prompts_get,
+            "completion/complete": self._handle_completion_complete,
+            "logging/setLevel": self._handle_logging_set_level,
         }
 
     # ------------------------------------------------------------------
@@ -77,6 +95,12 @@ class McpDispatcher:
     # ------------------------------------------------------------------
 
     def handle(self, body):
+        try:
+            return self._handle_body(body)
+        except HttpRefusal as refusal:
+            return McpHttpAnswer(refusal.status, refusal.payload, refusal.headers)
+
+    def _handle_body(self, body):
         try:
             message = json.loads(body)
         except (ValueError, UnicodeDecodeError):
@@ -123,25 +147,47 @@ class McpDispatcher:
             return self._error_answer(request_id, McpProtocolError(
                 INVALID_PARAMS, "Invalid params: 'params' must be an object.",
                 http_status=400))
+        self.stateless = self._is_stateless(method, params)
+        if not self.stateless and method != "initialize":
+            try:
+                self._check_session()
+            except McpProtocolError as error:
+                return self._error_answer(request_id, error)
         if "id" not in message:
             return None  # notifications (initialized, cancelled, ...) need no answer
 
         try:
-            if self._is_stateless(method, params):
+            if self.stateless:
                 result = self._dispatch_stateless(method, params or {})
             else:
                 result = self._dispatch_handshake(method, params)
         except McpProtocolError as error:
             return self._error_answer(request_id, error)
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            raise  # Odoo retries the whole request on a fresh transaction
+        except (HttpRefusal, *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+            # Odoo retries a concurrency failure; an HttpRefusal is an answer
+            raise
         except Exception:  # noqa: BLE001 - a server fault: logged, never shown
             _logger.exception("MCP %s failed for %s (#%s)", method, self.env.user.login,
                               self.env.uid)
             self.env.cr.rollback()
             return self._error_answer(request_id, McpProtocolError(
                 INTERNAL_ERROR, "Internal error; the server log has the details."))
-        return McpHttpAnswer(200, {"jsonrpc": "2.0", "id": request_id, "result": result})
+        return McpHttpAnswer(200, {"jsonrpc": "2.0", "id": request_id, "result": result},
+                             headers=self.answer_headers)
+
+    def _check_session(self):
+        """A legacy request naming a session must name a live one of this user.
+
+        Sessions are optional: a request without ``Mcp-Session-Id`` is served.
+        """
+        session_id = self.headers.get("Mcp-Session-Id")
+        if not session_id:
+            return
+        self.session = self.env["mcp.session"]._find_live(session_id)
+        if not self.session:
+            raise McpProtocolError(
+                INVALID_REQUEST, "Session not found or expired; initialize a new one.",
+                http_status=404)
 
     def _error_answer(self, request_id, error):
         payload = {"jsonrpc": "2.0", "id": request_id, "error": error.to_error()}
@@ -154,25 +200,27 @@ class McpDispatcher:
     def _is_stateless(self, method, params):
         """Which era serves this request.
 
-        A request carrying the stateless ``_meta`` envelope, or naming a revision
-        other than a handshake one in ``MCP-Protocol-Version``, is served
-        statelessly (where a header that disagrees with the body is refused);
-        ``initialize`` and everything else belong to the legacy era.
+        Legacy when ``MCP-Protocol-Version`` is absent or names a handshake
+        revision and the body carries no ``io.modelcontextprotocol/*`` envelope;
+        stateless otherwise (where an unknown revision or a header that disagrees
+        with the body is then refused, and ``initialize`` does not exist).
         """
-        if method == "initialize":
-            return False
-        meta = (params or {}).get("_meta")
-        if isinstance(meta, dict) and versions.META_PROTOCOL_VERSION in meta:
-            return True
         header = self.headers.get("MCP-Protocol-Version")
-        return bool(header) and header not in versions.HANDSHAKE_VERSIONS
+        if header and header not in versions.HANDSHAKE_VERSIONS:
+            return True
+        meta = (params or {}).get("_meta")
+        return isinstance(meta, dict) and any(
+            isinstance(key, str) and key.startswith(versions.META_PREFIX) for key in meta)
 
     def _dispatch_handshake(self, method, params):
         if method == "initialize":
             version = versions.LATEST_HANDSHAKE_VERSION
         else:
-            version = self.headers.get("MCP-Protocol-Version") or (
-                versions.DEFAULT_HEADERLESS_VERSION)
+            version = (
+                self.headers.get("MCP-Protocol-Version")
+                or self.session.protocol_version
+                or versions.DEFAULT_HEADERLESS_VERSION
+            )
             if version not in versions.HANDSHAKE_VERSIONS:
                 raise McpProtocolError(
                     INVALID_REQUEST,
@@ -197,6 +245,7 @@ class McpDispatcher:
         version = meta[versions.META_PROTOCOL_VERSION]
         # Headers first: a client that disagrees with itself is told so.
         self._check_stateless_headers(method, version, params)
+        self._check_log_level(params)
         if version not in versions.MODERN_VERSIONS:
             raise McpProtocolError(
                 UNSUPPORTED_PROTOCOL_VERSION,
@@ -226,13 +275,13 @@ class McpDispatcher:
                 raise McpProtocolError(
                     HEADER_MISMATCH, f"Header {header} is sent more than once.",
                     http_status=400)
-            received = sent[0] if sent else None
+            # Optional whitespace around a field value is not part of it (RFC 9110).
+            received = sent[0].strip(" \t") if sent else None
             if header == "Mcp-Name" and received:
                 received = _decode_header_value(received)
             if received != value:
                 raise McpProtocolError(
                     HEADER_MISMATCH,
-    INTERNAL_ERROR,
                     f"Header {header} must be present and equal to the request's "
                     f"value {value!r} (received {received!r}).",
                     http_status=400)
@@ -265,7 +314,18 @@ class McpDispatcher:
         return {"name": SERVER_NAME, "title": SERVER_TITLE, "version": self.server_version}
 
     def _capabilities(self):
-        return {"tools": {"listChanged": False}}
+        """What works on this endpoint, nothing more: no change notifications or
+        subscriptions (no stream to deliver them); logging/setLevel only exists
+        before 2026-07-28."""
+        capabilities = {
+            "tools": {"listChanged": False},
+            "resources": {"subscribe": False, "listChanged": False},
+            "prompts": {"listChanged": False},
+            "completions": {},
+        }
+        if not self.stateless:
+            capabilities["logging"] = {}
+        return capabilities
 
     # ------------------------------------------------------------------
     # Methods
@@ -277,6 +337,8 @@ class McpDispatcher:
             requested if requested in versions.HANDSHAKE_VERSIONS
             else versions.LATEST_HANDSHAKE_VERSION
         )
+        self.session = self.env["mcp.session"]._open(negotiated, params.get("clientInfo"))
+        self.answer_headers["Mcp-Session-Id"] = self.session.name
         return {
             "protocolVersion": negotiated,
             "capabilities": self._capabilities(),
@@ -296,15 +358,20 @@ class McpDispatcher:
 
     def _handle_tools_list(self, version, params):
         # Cached per groups and language; cleared when a tool or a field changes.
-        return {"tools": self.env["mcp.tool"]._get_catalog()}
+        definitions = self.env["mcp.tool"]._get_catalog()
+        if self.credential is not None and self.credential.tool_ids is not None:
+            allowed = visible_tools(self.credential, self.env["mcp.tool"]._get_callable_tools())
+            definitions = [d for d in definitions if d["name"] in set(allowed.mapped("name"))]
+        return self._paged_result("tools", definitions, params)
 
     def _handle_tools_call(self, version, params):
         client_info = (params.get("_meta") or {}).get(versions.META_CLIENT_INFO) or {}
         runner = ToolCallRunner(
             self.env, version, remote_addr=self.remote_addr,
             client_name=client_info.get("name") if isinstance(client_info, dict) else None,
+            credential=self.credential,
         )
-        return runner.run(params["name"], params.get("arguments") or {})
+        return runner.run(params["name"], params.get("arguments") or {}, params)
 
 
 def _decode_header_value(value):

@@ -8,7 +8,15 @@ import time
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..executors.schemas import validation_problems
-from .errors import INVALID_PARAMS, McpProtocolError, tool_failure_message
+from ..executors import InputRequired, MissingClientCapability, ToolResult
+from . import tool_policy
+from .errors import (
+    INVALID_PARAMS,
+    MISSING_CLIENT_CAPABILITY,
+    McpProtocolError,
+    tool_failure_message,
+)
+from .interaction import build_context, input_required_result
 
 _logger = logging.getLogger(__name__)
 
@@ -17,20 +25,34 @@ AUDIT_ARGUMENTS_MAX_CHARS = 4000
 
 
 class ToolCallRunner:
-    def __init__(self, env, version, remote_addr=None, client_name=None):
+    def __init__(self, env, version, remote_addr=None, client_name=None, credential=None):
         self.env = env
         self.version = version
         self.remote_addr = remote_addr
         self.client_name = client_name
+        self.credential = credential
 
-    def run(self, name, arguments):
+    def run(self, name, arguments, params=None):
+        """Run tool ``name``; ``params`` are the request's (for the stateless
+        era's ``_meta``, ``inputResponses`` and ``requestState``)."""
         started = time.monotonic()
         tool = self.env["mcp.tool"]._get_callable_tools().filtered(lambda t: t.name == name)
+        tool = tool_policy.visible_tools(self.credential, tool)
         if not tool:
             self._record(name, None, arguments, "protocol_error", "Unknown tool", started)
             raise McpProtocolError(
                 INVALID_PARAMS, f"Unknown tool: {name!r}. Call tools/list for the tools "
                 "available to you.", http_status=400 if self._stateless else 200)
+
+        # Scope, read-only keys and rate limits (see tool_policy.py).
+        try:
+            tool_policy.check_call(self.env, self.credential, tool)
+        except tool_policy.HttpRefusal as refusal:
+            self._record(name, tool, arguments, "protocol_error", str(refusal), started)
+            raise
+        except tool_policy.CallRefused as refused:
+            self._record(name, tool, arguments, "tool_error", str(refused), started)
+            return self._error_result(str(refused))
 
         problems = self._validate(tool, arguments)
         if problems:
@@ -39,10 +61,42 @@ class ToolCallRunner:
             return self._error_result(message)
 
         try:
+            tool_env, tool_arguments, company = tool_policy.company_env(
+                self.env, tool, arguments)
+        except tool_policy.CallRefused as refused:
+            self._record(name, tool, arguments, "tool_error", str(refused), started)
+            return self._error_result(str(refused))
+
+        executor = tool._executor()
+        status = 400 if self._stateless else 200
+        interactive = getattr(executor, "interactive", False)
+        try:
+            context = build_context(
+                self.env, params or {}, f"tool:{name}", self._stateless, status)
+        except McpProtocolError as error:
+            self._record(name, tool, arguments, "protocol_error", error.message, started)
+            raise
+        try:
             with self.env.cr.savepoint():
-                data = tool._executor().execute(tool, self.env, arguments)
+                if interactive:
+                    data = executor.execute(tool, tool_env, tool_arguments, context)
+                else:
+                    data = executor.execute(tool, tool_env, tool_arguments)
+                if isinstance(data, InputRequired):
+                    data = self._input_required(name, context, data)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise  # Odoo retries the whole request on a fresh transaction
+        except MissingClientCapability as missing:
+            self._record(name, tool, arguments, "protocol_error", str(missing), started)
+            if not self._stateless:
+                return self._error_result(
+                    "This tool needs client capabilities that this protocol revision "
+                    f"cannot use here: {', '.join(sorted(missing.required))}.")
+            raise McpProtocolError(
+                MISSING_CLIENT_CAPABILITY,
+                f"Missing required client capabilities: {', '.join(sorted(missing.required))}.",
+                data={"requiredCapabilities": missing.required}, http_status=400,
+            ) from None
         except Exception as exception:  # noqa: BLE001 - mapped in one place below
             message = tool_failure_message(exception)
             if message is None:
@@ -55,12 +109,30 @@ class ToolCallRunner:
             self._record(name, tool, arguments, "tool_error", message, started)
             return self._error_result(message)
 
+        if isinstance(data, dict) and data.get("resultType") == "input_required":
+            self._record(name, tool, arguments, "input_required", None, started)
+            return data
+        if isinstance(data, ToolResult):
+            outcome = "tool_error" if data.is_error else "success"
+            self._record(name, tool, arguments, outcome, None, started)
+            result = {"content": data.content, "isError": data.is_error}
+            if data.structured is not None:
+                result["structuredContent"] = data.structured
+            return tool_policy.report_company(result, company)
         self._record(name, tool, arguments, "success", None, started)
-        return {
-            "content": [{"type": "text", "text": json.dumps(data, ensure_ascii=False, default=str)}],
+        # Compact separators: the text is what a model reads, every byte counts.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+        result = {
+            "content": [{"type": "text", "text": text}, *executor.resource_links(tool, data)],
             "structuredContent": data,
             "isError": False,
         }
+        return tool_policy.report_company(result, company)
+
+    def _input_required(self, name, context, needed):
+        if not self._stateless:
+            raise MissingClientCapability({"inputRequests": {}})
+        return input_required_result(self.env, f"tool:{name}", context, needed)
 
     @property
     def _stateless(self):

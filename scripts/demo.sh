@@ -10,23 +10,29 @@ DEMO_PORT=${DEMO_PORT:-8069}
 DEMO_LOGIN=${DEMO_LOGIN:-demo}
 key_file=$CACHE_DIR/$DEMO_DB.$DEMO_LOGIN.key
 
-if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DEMO_DB'" | grep -q 1; then
-  log "Reusing database $DEMO_DB; updating the addon"
-  odoo_bin -d "$DEMO_DB" -u mcp_gateway --stop-after-init --log-level=warn >/dev/null 2>&1 ||
-    die "updating mcp_gateway on $DEMO_DB failed"
-else
-  log "Creating database $DEMO_DB from the demo template and installing the addon"
-  createdb -T "$TEMPLATE_DB" "$DEMO_DB"
-  odoo_bin -d "$DEMO_DB" -i mcp_gateway --stop-after-init --log-level=warn >/dev/null 2>&1 ||
-    die "installing mcp_gateway on $DEMO_DB failed"
-  rm -f "$key_file"
-fi
-
-if pgrep -f "odoo-bin.*--http-port=$DEMO_PORT" >/dev/null; then
-  die "something already runs Odoo on port $DEMO_PORT (stop it, or set DEMO_PORT)"
-fi
 server_log=$CACHE_DIR/$DEMO_DB.log
-start_odoo_server "$DEMO_DB" "$DEMO_PORT" "$server_log"
+running=$(pgrep -f "odoo-bin.* -d $DEMO_DB .*--http-port=$DEMO_PORT" | head -1 || true)
+if [ -n "$running" ]; then
+  log "The demo already runs (pid $running); reusing it"
+  ODOO_SERVER_PID=$running
+  DEMO_DETACH=1
+else
+  if curl -s -o /dev/null "http://127.0.0.1:$DEMO_PORT/web/health"; then
+    die "something else answers on port $DEMO_PORT (stop it, or set DEMO_PORT)"
+  fi
+  if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DEMO_DB'" | grep -q 1; then
+    log "Reusing database $DEMO_DB; updating the addon"
+    odoo_bin -d "$DEMO_DB" -u mcp_gateway --stop-after-init --log-level=warn >/dev/null 2>&1 ||
+      die "updating mcp_gateway on $DEMO_DB failed"
+  else
+    log "Creating database $DEMO_DB from the demo template and installing the addon"
+    clone_template_db "$DEMO_DB"
+    odoo_bin -d "$DEMO_DB" -i mcp_gateway --stop-after-init --log-level=warn >/dev/null 2>&1 ||
+      die "installing mcp_gateway on $DEMO_DB failed"
+    rm -f "$key_file"
+  fi
+  start_odoo_server "$DEMO_DB" "$DEMO_PORT" "$server_log"
+fi
 url="http://127.0.0.1:$DEMO_PORT/mcp"
 
 # Reuse the saved key while it still opens /mcp; otherwise make a new one.
@@ -50,6 +56,8 @@ cat <<INFO
 
   Claude Code:
     claude mcp add --transport http odoo $url --header "Authorization: Bearer $key"
+  Claude Code by URL with OAuth (log in to Odoo and approve in the browser):
+    claude mcp add --transport http odoo $url   # then /mcp > odoo > Authenticate
 
   Any MCP client (JSON configuration):
     {
@@ -70,7 +78,7 @@ cat <<INFO
 INFO
 
 if [ -n "${DEMO_DETACH:-}" ]; then
-  log "Left running in the background (pid $ODOO_SERVER_PID)"
+  log "Running in the background (pid $ODOO_SERVER_PID); stop it with: kill $ODOO_SERVER_PID"
   exit 0
 fi
 log "Press Ctrl-C to stop Odoo."

@@ -7,6 +7,7 @@ trap 'rm -f "$RESULTS_FILE"' EXIT
 failed=()
 bash "$PROJECT_DIR/scripts/run_odoo_tests.sh" || failed+=("Odoo tests")
 bash "$PROJECT_DIR/scripts/run_e2e.sh" || failed+=("end-to-end clients")
+bash "$PROJECT_DIR/scripts/run_conformance.sh" || failed+=("conformance and Inspector")
 awk -F'\t' '{ printf "  %-20s %4d passed, %d failed\n", $1, $2, $3 }' "$RESULTS_FILE" >&2
 totals=$(awk -F'\t' '{ p += $2; f += $3 } END { printf "%d passed, %d failed", p, f }' "$RESULTS_FILE")
 if [ "${#failed[@]}" -gt 0 ]; then

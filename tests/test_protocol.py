@@ -136,7 +136,9 @@ class TestMcpProtocol(McpHttpCase):
         for headers in cases:
             response = self._modern_rpc("server/discover", headers=headers)
             self.assertEqual(response.status_code, 400, headers)
-            self.assertEqual(response.json()["error"]["code"], -32020, headers)
+            error = response.json()["error"]
+            self.assertEqual(error["code"], -32020, headers)
+            self.assertIn(next(iter(headers)), error["message"])
         response = self._modern_rpc(
             "tools/call", {"name": "count_records", "arguments": {"model": "res.partner"}},
             headers={"Mcp-Name": "search_records"})
@@ -168,3 +170,41 @@ class TestMcpProtocol(McpHttpCase):
         response = self._modern_rpc("tools/call", {"name": "nope", "arguments": {}})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["error"]["code"], -32602)
+
+
+@tagged("post_install", "-at_install")
+class TestMcpOrigin(McpHttpCase):
+    """DNS-rebinding protection: Host and Origin are checked before the key."""
+
+    def test_foreign_origin_is_403(self):
+        response = self._rpc("ping", headers={"Origin": "http://evil.example.com"})
+        self.assertEqual(response.status_code, 403, response.text)
+
+    def test_foreign_host_is_403(self):
+        response = self._rpc("ping", headers={"Host": "evil.example.com",
+                                              "Origin": "http://evil.example.com"})
+        self.assertEqual(response.status_code, 403, response.text)
+
+    def test_foreign_host_is_refused_even_without_key(self):
+        response = self._post({"jsonrpc": "2.0", "id": 1, "method": "ping"},
+                              headers={"Host": "evil.example.com"})
+        self.assertEqual(response.status_code, 403)
+
+    def test_own_origin_and_no_origin_are_accepted(self):
+        self.assertEqual(self._rpc("ping").status_code, 200)
+        own = self.base_url()
+        self.assertEqual(self._rpc("ping", headers={"Origin": own}).status_code, 200)
+
+    def test_configured_origin_is_accepted(self):
+        origin = "https://claude.example.org"
+        self.assertEqual(self._rpc("ping", headers={"Origin": origin}).status_code, 403)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mcp_gateway.allowed_origins", f"https://other.example.org, {origin}")
+        self.assertEqual(self._rpc("ping", headers={"Origin": origin}).status_code, 200)
+
+    def test_base_url_host_is_accepted(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "web.base.url", "https://erp.example.com")
+        response = self._rpc("ping", headers={"Host": "erp.example.com",
+                                              "Origin": "https://erp.example.com"})
+        self.assertEqual(response.status_code, 200, response.text)

@@ -64,41 +64,47 @@ class TestToolsRunAsTheCaller(McpHttpCase):
         both_key = self._make_key(both)
         found = self.assertToolOk(self.call_tool(
             "search_records", {"model": "res.partner", "domain": domain}, key=both_key))
-        self.assertEqual([r["display_name"] for r in found["records"]], ["MCP Hidden Partner"])
+        hidden = self.env["res.partner"].search([("name", "=", "MCP Hidden Partner")])
+        self.assertEqual([r["id"] for r in found["records"]], hidden.ids)
 
     def test_search_records_shapes(self):
+        """The compact form: many2one as [id, name], true booleans kept, empty
+        values (no email, no tags, false booleans) left out and said so."""
         partner = self.env["res.partner"].create({
             "name": "MCP Shape Co", "is_company": True,
             "country_id": self.env.ref("base.be").id,
         })
         result = self.assertToolOk(self.call_tool("search_records", {
             "model": "res.partner", "domain": [["id", "=", partner.id]],
-            "fields": ["name", "country_id", "category_id", "is_company", "email"],
+            "fields": ["name", "country_id", "category_id", "is_company", "email",
+                       "employee"],
         }))
         self.assertEqual(result["total"], 1)
         self.assertFalse(result["has_more"])
-        record = result["records"][0]
-        self.assertEqual(record["country_id"], {"id": self.env.ref("base.be").id,
-                                                "name": "Belgium"})
-        self.assertEqual(record["category_id"], [])
-        self.assertIs(record["is_company"], True)
-        self.assertIsNone(record["email"])
+        self.assertIsNone(result["next_cursor"])
+        self.assertIn("left out of a record are empty", result["note"])
+        self.assertEqual(result["records"], [{
+            "id": partner.id, "name": "MCP Shape Co",
+            "country_id": [self.env.ref("base.be").id, "Belgium"], "is_company": True,
+        }])
 
     def test_search_records_pages(self):
+        """Pages follow next_cursor, with the same arguments, to the end."""
         partners = self.env["res.partner"].create(
             [{"name": f"MCP Page {i:02d}"} for i in range(7)])
-        domain = [["id", "in", partners.ids]]
+        arguments = {"model": "res.partner", "domain": [["id", "in", partners.ids]],
+                     "fields": ["name"], "limit": 3, "order": "name asc"}
         seen = []
-        offset = 0
+        cursor = None
         while True:
-            page = self.assertToolOk(self.call_tool("search_records", {
-                "model": "res.partner", "domain": domain, "fields": ["name"],
-                "limit": 3, "offset": offset, "order": "name asc"}))
+            page = self.assertToolOk(self.call_tool(
+                "search_records", {**arguments, **({"cursor": cursor} if cursor else {})}))
             seen += [record["name"] for record in page["records"]]
             self.assertEqual(page["total"], 7)
+            self.assertEqual(page["has_more"], page["next_cursor"] is not None)
             if not page["has_more"]:
                 break
-            offset += 3
+            cursor = page["next_cursor"]
         self.assertEqual(seen, [f"MCP Page {i:02d}" for i in range(7)])
 
     def test_limit_above_the_cap_is_refused(self):

@@ -82,7 +82,7 @@ def test_admin_reads_invoices(mode):
                 "fields": ["name", "partner_id", "amount_total"], "limit": 5}))
 
     result = asyncio.run(run())
-    assert result["records"] and result["records"][0]["partner_id"]["name"]
+    assert result["records"] and result["records"][0]["partner_id"][1]
 
 
 def test_wrong_key_is_refused():
@@ -122,3 +122,28 @@ def test_aggregate_records_through_the_sdk(mode):
     grouped, refused = asyncio.run(run())
     assert grouped["groups"] and all("amount_total:sum" in g for g in grouped["groups"])
     assert refused.is_error and "measures/0" in refused.content[0].text
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+def test_cursor_pages_and_resource_links(mode):
+    """The SDK client follows next_cursor to the end of a list (each page
+    validated against the tool's outputSchema by the SDK) and receives one
+    odoo:// resource link per record."""
+    async def run():
+        async with connect(ADMIN_KEY, mode) as client:
+            arguments = {"model": "res.partner", "fields": ["name"], "limit": 4,
+                         "domain": [["is_company", "=", True]]}
+            seen, cursor, links = [], None, []
+            while True:
+                result = await client.call_tool(
+                    "search_records", {**arguments, **({"cursor": cursor} if cursor else {})})
+                page = structured(result)
+                seen += [record["id"] for record in page["records"]]
+                links += [block.uri for block in result.content[1:]]
+                if not page["has_more"]:
+                    return page["total"], seen, links
+                cursor = page["next_cursor"]
+
+    total, seen, links = asyncio.run(run())
+    assert len(seen) == total == len(set(seen)) > 4
+    assert [str(uri) for uri in links] == [f"odoo://res.partner/{i}" for i in seen]
