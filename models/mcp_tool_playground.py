@@ -83,12 +83,6 @@ class McpToolPlayground(models.TransientModel):
             "params": {
                 "name": self.tool_id.name,
                 "arguments": arguments,
-                "_meta": {
-                    versions.META_CLIENT_INFO: {
-                        "name": PLAYGROUND_CLIENT,
-                        "version": "1",
-                    }
-                },
             },
         }
         dispatcher = McpDispatcher(
@@ -96,6 +90,7 @@ class McpToolPlayground(models.TransientModel):
             {"MCP-Protocol-Version": self.protocol_version},
             server_version=get_manifest("mcp_gateway").get("version", "0"),
             remote_addr=request.httprequest.remote_addr if request else None,
+            client_name=PLAYGROUND_CLIENT,
         )
         answer = dispatcher.handle(json.dumps(body))
         payload = answer.payload or {}

@@ -64,8 +64,10 @@ class McpHttpAnswer:
 class McpDispatcher(FeatureMethods):
     """Answers one HTTP request's worth of MCP messages for ``env``'s user."""
 
-    def __init__(self, env, headers, server_version, remote_addr=None, credential=None):
+    def __init__(self, env, headers, server_version, remote_addr=None, credential=None,
+                 client_name=None):
         self.env = env
+        self.client_name = client_name
         self.credential = credential
         self.headers = headers
         self.server_version = server_version
@@ -366,9 +368,12 @@ class McpDispatcher(FeatureMethods):
 
     def _handle_tools_call(self, version, params):
         client_info = (params.get("_meta") or {}).get(versions.META_CLIENT_INFO) or {}
+        client_name = (
+            (client_info.get("name") if isinstance(client_info, dict) else None)
+            or self.session.client_name or self.client_name
+        )
         runner = ToolCallRunner(
-            self.env, version, remote_addr=self.remote_addr,
-            client_name=client_info.get("name") if isinstance(client_info, dict) else None,
+            self.env, version, remote_addr=self.remote_addr, client_name=client_name,
             credential=self.credential,
         )
         return runner.run(params["name"], params.get("arguments") or {}, params)

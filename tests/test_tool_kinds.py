@@ -199,7 +199,8 @@ class TestModelMethodTools(ToolContractCase):
         self._method_tool("archive_partners", "res.partner", "action_archive")
         partner = self.env["res.partner"].create({"name": "MCP Archivable"})
         schema = self._tools(key=self.admin_key)["archive_partners"]["inputSchema"]
-        self.assertEqual(set(schema["properties"]), {"ids"})
+        # A method tool changes data: it takes the optional "company" as well.
+        self.assertEqual(set(schema["properties"]), {"ids", "company"})
         self.assertFalse(schema["additionalProperties"])
 
         for arguments in (
