@@ -3,6 +3,7 @@
 ``EXECUTORS`` maps a tool record's ``kind`` to the executor that runs it.
 """
 
+from .aggregate import AggregateRecordsExecutor
 from .base import (
     InputRequired,
     InteractionContext,
@@ -18,6 +19,9 @@ from .generic_read import (
     ReadRecordsExecutor,
     SearchRecordsExecutor,
 )
+from .method import ModelMethodExecutor
+from .server_action import ServerActionExecutor
+from .write import CreateRecordExecutor, DeleteRecordsExecutor, UpdateRecordsExecutor
 
 EXECUTORS = {
     executor.kind: executor
@@ -27,6 +31,12 @@ EXECUTORS = {
         SearchRecordsExecutor(),
         ReadRecordsExecutor(),
         CountRecordsExecutor(),
+        AggregateRecordsExecutor(),
+        CreateRecordExecutor(),
+        UpdateRecordsExecutor(),
+        DeleteRecordsExecutor(),
+        ModelMethodExecutor(),
+        ServerActionExecutor(),
     )
 }
 

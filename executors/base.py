@@ -19,9 +19,37 @@ class ToolExecutor:
 
     kind = None
     label = None
+    # What a new tool of this kind starts with (see mcp.tool's onchange).
+    category = "read"
+    read_only = True
+    destructive = False
+    idempotent = True
+    # Generic writers: a tool of this kind must be a "write" tool, not read-only.
+    always_writes = False
+    # One sentence on what the tool does, the start of its generated description.
+    summary = ""
 
     def input_schema(self, tool):
         raise NotImplementedError
+
+    def describe(self, tool):
+        """The tool's description generated from its configuration: the kind's
+        summary, then what the record narrows (model, fields, limits)."""
+        parts = [self.summary] if self.summary else []
+        if tool.model_name:
+            parts.append(f"Works on the model {tool.model_name} only.")
+        else:
+            allowed_models = tool._allowed_model_names()
+            if allowed_models:
+                parts.append(f"Works on these models only: {', '.join(allowed_models)}.")
+        hidden = tool.sudo().hidden_field_ids  # the tool's own configuration
+        if hidden:
+            parts.append(f"Hidden fields: {', '.join(sorted(hidden.mapped('name')))}.")
+        return " ".join(parts)
+
+    def check_configuration(self, tool):
+        """Raise ``ValueError`` with a message for the admin when ``tool`` is
+        misconfigured for this kind (checked on save)."""
 
     def output_schema(self, tool):
         """JSON Schema of the structured result, or None when the tool has none.

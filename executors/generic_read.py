@@ -1,5 +1,7 @@
 """The generic read tools: discover models and fields, search, read and count."""
 
+from odoo.fields import Domain
+
 from .base import ToolError, ToolExecutor
 from .paging import (
     CURSOR_PROPERTY,
@@ -18,6 +20,7 @@ from .records import (
     resolve_fields,
     visible_fields,
 )
+from .schemas import bound_model_schema, filters_domain
 from .serialize import EMPTY_NOTE, X2MANY_PREVIEW, RecordSerializer
 
 LIST_MODELS_CAP = 100
@@ -112,15 +115,27 @@ RECORDS_OUTPUT_SCHEMA = {
 
 
 def _with_model(tool, properties, required=()):
-    """Add the ``model`` argument unless the tool is bound to one model."""
+    """Add the ``model`` argument unless the tool is bound to one model.
+
+    A tool limited to some models offers them as an ``enum``; a tool bound to
+    one model lists that model's field names in ``fields`` (see ``schemas``).
+    """
     if tool.model_name:
-        return _object_schema(properties, required)
-    return _object_schema({"model": MODEL_PROPERTY, **properties}, ("model", *required))
+        return bound_model_schema(tool, _object_schema(properties, required))
+    model_property = MODEL_PROPERTY
+    if tool._allowed_model_names():
+        model_property = {**MODEL_PROPERTY, "enum": tool._allowed_model_names()}
+    return _object_schema({"model": model_property, **properties}, ("model", *required))
 
 
 class ListModelsExecutor(ToolExecutor):
     kind = "list_models"
     label = "List models"
+    summary = (
+        'Find Odoo models you may read, by part of their technical name or label '
+        '(e.g. "invoice", "sale.order"). Returns each model\'s technical name and '
+        "label. Use it first when you do not know which model holds the data."
+    )
 
     def input_schema(self, tool):
         return _object_schema({
@@ -143,7 +158,7 @@ class ListModelsExecutor(ToolExecutor):
     def execute(self, tool, env, arguments):
         query = (arguments.get("query") or "").strip().lower()
         found = []
-        for name in sorted(env.registry):
+        for name in tool._allowed_model_names() or sorted(env.registry):
             model = env[name]
             if model._abstract or model._transient:
                 continue
@@ -179,6 +194,11 @@ class ListModelsExecutor(ToolExecutor):
 class DescribeModelExecutor(ToolExecutor):
     kind = "describe_model"
     label = "Describe a model"
+    summary = (
+        "List the fields of one model that you may read: type, label, whether "
+        "required or read-only, selection values and related model. Custom fields "
+        "(x_...) are included. Use it before filtering or choosing fields."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {})
@@ -264,6 +284,17 @@ class RecordListExecutor(ToolExecutor):
 class SearchRecordsExecutor(RecordListExecutor):
     kind = "search_records"
     label = "Search records"
+    summary = (
+        "Search records of a model with an Odoo domain given as JSON, e.g. "
+        '[["state", "=", "sale"], ["amount_total", ">", 1000]]. Returns compact '
+        "records (a short default set of fields unless you name them; a field left "
+        "out is empty), the total number of matches, and next_cursor while more "
+        "pages exist: call again with the same arguments plus cursor. Many2one values "
+        'are [id, name], lines {"count", "ids"} (relations says how to read them '
+        "all), amounts [amount, currency code], selections their value (labels gives "
+        'the label); datetimes are local time in the zone named by "tz", but domains '
+        "take UTC. For totals over many records use aggregate_records."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {
@@ -290,11 +321,13 @@ class SearchRecordsExecutor(RecordListExecutor):
                             "knows where its page starts.")
         model = get_model(env, tool, arguments.get("model"))
         domain = parse_domain(model, arguments.get("domain"))
+        domain &= Domain(filters_domain(model, arguments.get("filters")))
         available = visible_fields(model, RECORD_FIELD_ATTRIBUTES)
         field_names = resolve_fields(model, arguments.get("fields"), tool, domain, available)
         order = stable_order(model, parse_order(model, arguments.get("order"), available))
         limit = arguments.get("limit") or tool.default_limit
         signed_query = {"model": model._name, "domain": arguments.get("domain") or [],
+                        "filters": arguments.get("filters") or {},
                         "order": order, "fields": field_names}
 
         offset, last_id, note = arguments.get("offset") or 0, None, None
@@ -324,6 +357,12 @@ class SearchRecordsExecutor(RecordListExecutor):
 class ReadRecordsExecutor(RecordListExecutor):
     kind = "read_records"
     label = "Read records by id"
+    summary = (
+        "Read records of a model by their ids, with the fields you name (or a short "
+        "default set), in the same compact form as search_records. Fails with the "
+        "missing ids if a record does not exist. A long answer stops at its byte "
+        "budget and gives next_cursor: call again with the same ids plus cursor."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {
@@ -360,6 +399,11 @@ class ReadRecordsExecutor(RecordListExecutor):
 class CountRecordsExecutor(ToolExecutor):
     kind = "count_records"
     label = "Count records"
+    category = "analytics"
+    summary = (
+        "Count the records of a model matching an Odoo domain given as JSON, without "
+        "reading them. Use it to size a question before searching."
+    )
 
     def input_schema(self, tool):
         return _with_model(tool, {"domain": DOMAIN_PROPERTY})
@@ -367,4 +411,5 @@ class CountRecordsExecutor(ToolExecutor):
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
         domain = parse_domain(model, arguments.get("domain"))
+        domain &= Domain(filters_domain(model, arguments.get("filters")))
         return {"model": model._name, "count": model.search_count(domain)}

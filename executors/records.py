@@ -39,6 +39,8 @@ DEFAULT_FIELD_CAP = 6
 DEFAULT_SKIPPED_TYPES = ("binary", "html", "one2many", "many2many", "properties",
                          "properties_definition", "json")
 ORDER_PATTERN = re.compile(r"^\s*([a-z_][a-z0-9_]*)(\s+(asc|desc))?\s*$", re.IGNORECASE)
+# Identify a record; never narrowed away by a tool's allowed fields.
+ALWAYS_ALLOWED_FIELDS = ("id", "display_name")
 FIELD_ATTRIBUTES = ["type", "string", "required", "readonly", "selection", "relation", "help", "store"]
 # What reading records needs: no labels nor help, whose translations cost time.
 RECORD_FIELD_ATTRIBUTES = ["type", "required", "selection", "relation", "store"]
@@ -51,12 +53,20 @@ def is_sensitive(field_name):
 def get_model(env, tool, model_name):
     """The caller's recordset for ``model_name``, checked for read access.
 
-    A tool bound to one model ignores the argument and uses its own model.
+    A tool bound to one model ignores the argument and uses its own model; a
+    tool limited to some models refuses the others. The recordset carries the
+    tool's field policy in its context (see ``visible_fields``).
     """
     if tool.model_name:
         model_name = tool.model_name
     if not model_name:
         raise ToolError("The 'model' argument is required, e.g. \"res.partner\".")
+    allowed_models = tool._allowed_model_names()
+    if allowed_models and model_name not in allowed_models:
+        raise ToolError(
+            f"This tool does not work on {model_name!r}; it is limited to: "
+            f"{', '.join(allowed_models)}."
+        )
     if model_name not in env.registry:
         raise ToolError(
             f"Unknown model {model_name!r}. Call list_models to find the technical name."
@@ -65,16 +75,25 @@ def get_model(env, tool, model_name):
     if model._abstract or model._transient:
         raise ToolError(f"Model {model_name!r} holds no stored records.")
     model.check_access("read")
-    return model
+    return model.with_context(**tool._field_policy_context(model_name))
 
 
 def visible_fields(model, attributes=FIELD_ATTRIBUTES):
-    """``fields_get`` of the fields the caller may see, secrets left out."""
+    """``fields_get`` of the fields the caller may see, secrets left out.
+
+    ``fields_get`` already drops the fields a group hides from the user. A tool
+    may narrow the rest through the context set by ``get_model``:
+    ``mcp_allowed_fields`` (None: all) and ``mcp_hidden_fields``.
+    """
     described = model.fields_get(attributes=attributes)
+    allowed = model.env.context.get("mcp_allowed_fields")
+    hidden = model.env.context.get("mcp_hidden_fields") or ()
     return {
         name: description
         for name, description in described.items()
         if not is_sensitive(name)
+        and name not in hidden
+        and (allowed is None or name in allowed or name in ALWAYS_ALLOWED_FIELDS)
     }
 
 
@@ -106,7 +125,7 @@ def default_fields(model, available, tool=None, domain=None):
     binaries, html and currency fields (monetary values carry their currency)
     are left to callers who name them.
     """
-    configured = tool and tool._default_field_names()
+    configured = tool and tool._default_field_names(model._name)
     if configured:
         return [name for name in configured if name in available] or ["display_name"]
 
@@ -179,6 +198,10 @@ def parse_domain(model, domain):
             path = condition.field_expr
             if any(is_sensitive(part) for part in path.split(".")):
                 raise ToolError(f"Filtering on {path!r} is not allowed.")
+            if _outside_field_policy(model, path.split(".")):
+                raise ToolError(
+                    f"Filtering on {path!r} is not allowed by this tool: the field "
+                    "is hidden from it.")
         parsed.validate(model)
     except ToolError:
         raise
@@ -188,6 +211,27 @@ def parse_domain(model, domain):
             '[field, operator, value] conditions, e.g. [["state", "=", "sale"]].'
         ) from error
     return parsed
+
+
+def _outside_field_policy(model, path):
+    """Whether the tool's own field policy (not the user's rights) hides a field
+    along ``path`` (a list of field names, relations followed)."""
+    tool_id = model.env.context.get("mcp_tool_id")
+    if not tool_id:
+        return False
+    tool = model.env["mcp.tool"].browse(tool_id)
+    for field_name in path:
+        policy = tool._field_policy_context(model._name)
+        allowed = policy["mcp_allowed_fields"]
+        if field_name in policy["mcp_hidden_fields"] or (
+            allowed is not None and field_name not in allowed + ALWAYS_ALLOWED_FIELDS
+        ):
+            return True
+        field = model._fields.get(field_name)
+        if field is None or not field.relational:
+            return False
+        model = model.env[field.comodel_name]
+    return False
 
 
 def parse_order(model, order, available=None):

@@ -1,6 +1,8 @@
 from . import (
     ir_http,
     ir_http_credentials,
+    ir_model_fields,
+    ir_model_fields_selection,
     mcp_call,
     mcp_key_policy,
     mcp_oauth_client,
@@ -9,6 +11,7 @@ from . import (
     mcp_rate_counter,
     mcp_session,
     mcp_tool,
+    mcp_tool_playground,
     res_config_settings,
     res_users,
     res_users_apikeys,

@@ -1,11 +1,14 @@
+import copy
 import json
 import logging
 import re
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..executors import EXECUTORS
+from ..executors.records import is_sensitive
 from ..protocol.tool_policy import extend_input_schema
 
 _logger = logging.getLogger(__name__)
@@ -34,8 +37,15 @@ class McpTool(models.Model):
     )
     title = fields.Char(translate=True, help="Human-readable name shown by clients.")
     description = fields.Text(
+        compute="_compute_description",
+        inverse="_inverse_description",
+        help="What clients read: generated from the tool's configuration unless "
+        "overridden.",
+    )
+    description_override = fields.Text(
         translate=True,
-        help="What the tool does, written for the model that will call it.",
+        help="Written by the admin for the model that will call the tool; replaces "
+        "the generated description. Empty: the description is generated.",
     )
     category = fields.Selection(
         [("read", "Read"), ("write", "Write"), ("analytics", "Analytics")],
@@ -54,13 +64,71 @@ class McpTool(models.Model):
         help="Restrict the tool to this model. Empty: any model the caller may read.",
     )
     model_name = fields.Char(related="model_id.model", string="Model Name")
+    model_ids = fields.Many2many(
+        "ir.model",
+        "mcp_tool_allowed_model_rel",
+        "tool_id",
+        "model_id",
+        string="Allowed Models",
+        help="For a tool without a target model: the models it may work on. "
+        "Empty: any model the caller may read.",
+    )
+    allowed_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "mcp_tool_allowed_field_rel",
+        "tool_id",
+        "field_id",
+        string="Allowed Fields",
+        help="Fields the tool may read, filter on and write, per model. A model "
+        "with none listed here keeps every field the caller may see.",
+    )
+    hidden_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "mcp_tool_hidden_field_rel",
+        "tool_id",
+        "field_id",
+        string="Hidden Fields",
+        help="Fields the tool never shows nor accepts. Secrets (passwords, tokens, "
+        "keys, signatures) and fields a group hides from the caller are always hidden.",
+    )
+    default_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "mcp_tool_default_field_rel",
+        "tool_id",
+        "field_id",
+        string="Default Fields",
+        help="Fields returned when the caller names none. Empty: a short set chosen "
+        "from the model.",
+    )
+    method_name = fields.Char(
+        string="Method",
+        help="Model-method tools: the one public method of the target model the tool "
+        "calls, e.g. action_confirm.",
+    )
+    server_action_id = fields.Many2one(
+        "ir.actions.server",
+        string="Server Action",
+        ondelete="restrict",
+        help="Server-action tools: the action run with the caller's rights; the "
+        "arguments are in its context as mcp_arguments.",
+    )
+    custom_schema_text = fields.Text(
+        string="Custom Input Schema",
+        default='{\n  "type": "object",\n  "properties": {},\n  '
+        '"additionalProperties": false\n}',
+        help="Server-action tools: the JSON Schema (2020-12) of the arguments, "
+        "checked on save.",
+    )
+    confirmation_policy = fields.Selection(
+        [("none", "None"), ("confirm", "Ask the user to confirm"),
+         ("approval", "Needs a manager's approval")],
+        required=True,
+        default="none",
+        help="How a call must be confirmed before it runs. Only 'None' is enforced "
+        "today; the others are reserved for the write-safety work.",
+    )
     default_limit = fields.Integer(default=20, help="Records returned when the caller gives no limit.")
     max_limit = fields.Integer(default=200, help="Largest limit a caller may ask for.")
-    default_fields = fields.Char(
-        help="Comma-separated field names returned when the caller names none, "
-        "e.g. name,partner_id,amount_total. Empty: chosen per model (name, list "
-        "view columns, state, partner, dates, amounts).",
-    )
     response_budget = fields.Integer(
         string="Response Budget (bytes)",
         default=24000,
@@ -125,23 +193,80 @@ class McpTool(models.Model):
                     )
                 )
 
-    @api.constrains("default_fields", "model_id")
-    def _check_default_fields(self):
-        for tool in self.filtered(lambda t: t.model_id and t.default_fields):
-            unknown = [
-                name for name in tool._default_field_names()
-                if name not in self.env[tool.model_id.model]._fields
-            ]
-            if unknown:
+    @api.constrains("kind", "model_id", "method_name", "server_action_id",
+                    "custom_schema_text")
+    def _check_kind_configuration(self):
+        for tool in self.filtered("kind"):
+            try:
+                tool._executor().check_configuration(tool)
+            except ValueError as error:
                 raise ValidationError(
-                    self.env._(
-                        "Unknown default field(s) on %(model)s: %(fields)s.",
-                        model=tool.model_id.model, fields=", ".join(unknown),
-                    )
-                )
+                    self.env._("Tool %(name)s: %(problem)s", name=tool.name,
+                               problem=error.args[0])
+                ) from error
 
-    @api.depends("kind", "model_id", "default_limit", "max_limit", "category",
-                 "read_only_hint")
+    @api.constrains("kind", "category", "read_only_hint", "destructive_hint")
+    def _check_write_kinds(self):
+        for tool in self.filtered("kind"):
+            executor = tool._executor()
+            if executor.always_writes and (
+                tool.category != "write" or tool.read_only_hint
+                or executor.destructive and not tool.destructive_hint
+            ):
+                raise ValidationError(self.env._(
+                    "Tool %(name)s writes data: its category must be Write, it cannot "
+                    "be marked read-only, and a destructive kind stays marked "
+                    "destructive.", name=tool.name))
+
+    @api.constrains("model_id", "model_ids", "allowed_field_ids", "hidden_field_ids",
+                    "default_field_ids")
+    def _check_field_policy(self):
+        for tool in self:
+            models_allowed = tool.model_id | tool.model_ids
+            for field in tool.allowed_field_ids | tool.default_field_ids:
+                if is_sensitive(field.name):
+                    raise ValidationError(self.env._(
+                        "Field %(field)s holds secrets: no tool may expose it.",
+                        field=field.name))
+                if models_allowed and field.model_id not in models_allowed:
+                    raise ValidationError(self.env._(
+                        "Field %(field)s belongs to %(model)s, which tool %(tool)s "
+                        "does not work on.", field=field.name, model=field.model,
+                        tool=tool.name))
+
+    @api.model
+    def _executor_defaults(self, kind):
+        """The category and annotations a tool of ``kind`` starts with."""
+        executor = EXECUTORS[kind]
+        return {
+            "category": executor.category,
+            "read_only_hint": executor.read_only,
+            "destructive_hint": executor.destructive,
+            "idempotent_hint": executor.idempotent,
+        }
+
+    @api.onchange("kind")
+    def _onchange_kind(self):
+        """A new kind brings its usual category and annotations."""
+        if self.kind:
+            self.update(self._executor_defaults(self.kind))
+
+    @api.depends("kind", "model_id", "model_ids", "hidden_field_ids", "method_name",
+                 "server_action_id", "description_override")
+    def _compute_description(self):
+        for tool in self:
+            tool.description = tool.description_override or (
+                tool._executor().describe(tool) if tool.kind else "")
+
+    def _inverse_description(self):
+        for tool in self:
+            generated = tool._executor().describe(tool) if tool.kind else ""
+            written = (tool.description or "").strip()
+            tool.description_override = written if written and written != generated else False
+
+    @api.depends("kind", "model_id", "model_ids", "allowed_field_ids",
+                 "hidden_field_ids", "default_limit", "max_limit", "method_name",
+                 "custom_schema_text", "category", "read_only_hint")
     def _compute_input_schema(self):
         for tool in self:
             schema = tool._executor().input_schema(tool) if tool.kind else {}
@@ -158,15 +283,79 @@ class McpTool(models.Model):
         for tool in self:
             tool.call_count = counts.get(tool, 0)
 
-    def _default_field_names(self):
-        """The configured default field names, in order, without blanks."""
+    def _default_field_names(self, model_name):
+        """The default fields configured for ``model_name`` (may be empty)."""
         self.ensure_one()
-        names = (name.strip() for name in (self.default_fields or "").split(","))
-        return list(dict.fromkeys(name for name in names if name))
+        config = self.sudo()  # the tool's own configuration
+        return [field.name for field in config.default_field_ids if field.model == model_name]
 
     def _executor(self):
         self.ensure_one()
         return EXECUTORS[self.kind]
+
+    def _allowed_model_names(self):
+        """Technical names of the models an unbound tool is limited to (may be empty)."""
+        self.ensure_one()
+        return sorted(self.sudo().model_ids.mapped("model"))  # the tool's own configuration
+
+    def _field_policy_context(self, model_name):
+        """The tool's field policy for ``model_name``, as the context keys read by
+        ``executors.records.visible_fields`` and ``resolve_fields``."""
+        self.ensure_one()
+        config = self.sudo()  # the tool's own configuration
+
+        def names(field_records):
+            return tuple(f.name for f in field_records if f.model == model_name)
+
+        return {
+            "mcp_tool_id": self.id,
+            "mcp_allowed_fields": tuple(sorted(names(config.allowed_field_ids))) or None,
+            "mcp_hidden_fields": names(config.hidden_field_ids),
+        }
+
+    # ------------------------------------------------------------------
+    # Cache: the catalog is computed once per set of groups and language
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("kind") in EXECUTORS:
+                # what the form's onchange does, for tools made by code or RPC
+                for key, value in self._executor_defaults(vals["kind"]).items():
+                    vals.setdefault(key, value)
+        tools_created = super().create(vals_list)
+        self.env.registry.clear_cache()  # the cached catalog (other workers too)
+        return tools_created
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "description" in vals:
+            # the inverse changed the override: recompute what clients read
+            self.invalidate_recordset(["description"])
+        self.env.registry.clear_cache()  # the cached catalog (other workers too)
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # the cached catalog (other workers too)
+        return result
+
+    @api.model
+    def _invalidate_catalog_for_models(self, model_names):
+        """Drop the cached catalog when a tool is bound to one of ``model_names``,
+        whose fields just changed (its schema lists them: a new ``x_`` field
+        shows up on the next tools/list)."""
+        if not model_names:
+            return
+        if self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self.env.registry.clear_cache()  # tables may be gone: do not query
+            return
+        # sudo: this addon's own configuration, whoever edits the fields
+        targeted = self.sudo().with_context(active_test=False).search_count(
+            [("model_id.model", "in", list(set(model_names)))], limit=1)
+        if targeted:
+            self.env.registry.clear_cache()  # signalled to the other workers by Odoo
 
     # ------------------------------------------------------------------
     # Catalog: what a user may list and call
@@ -182,6 +371,32 @@ class McpTool(models.Model):
         user_groups = self.env.user.all_group_ids
         tools = self.search([])
         return tools.filtered(lambda t: not t.group_ids or t.group_ids & user_groups)
+
+    @api.model
+    def _get_catalog(self):
+        """The ``tools/list`` definitions for the current user, from the cache.
+
+        Schemas depend on the fields the user's groups may see, descriptions on
+        the language: both are in the key. Callers get their own copy.
+        """
+        group_ids = tuple(sorted(self.env.user.all_group_ids.ids))
+        catalog = self._get_catalog_cached(group_ids, self.env.lang or "en_US")
+        return copy.deepcopy([definition for _name, definition in catalog])
+
+    @api.model
+    def _get_cached_input_schema(self, name):
+        group_ids = tuple(sorted(self.env.user.all_group_ids.ids))
+        catalog = dict(self._get_catalog_cached(group_ids, self.env.lang or "en_US"))
+        definition = catalog.get(name)
+        return copy.deepcopy(definition["inputSchema"]) if definition else None
+
+    @api.model
+    @tools.ormcache("group_ids", "lang")
+    def _get_catalog_cached(self, group_ids, lang):
+        tools_found = self.with_context(lang=lang)._get_callable_tools()
+        _logger.debug("MCP catalog computed for groups %s (%s): %d tools",
+                      group_ids, lang, len(tools_found))
+        return tuple((tool.name, tool._to_mcp_tool()) for tool in tools_found)
 
     def _to_mcp_tool(self):
         """The tool as an MCP ``Tool`` object (a plain dict)."""
@@ -203,6 +418,17 @@ class McpTool(models.Model):
         if output_schema:
             definition["outputSchema"] = output_schema
         return definition
+
+    def action_open_playground(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Playground"),
+            "res_model": "mcp.tool.playground",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_tool_id": self.id},
+        }
 
     def action_view_calls(self):
         self.ensure_one()

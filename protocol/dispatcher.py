@@ -64,8 +64,10 @@ class McpHttpAnswer:
 class McpDispatcher(FeatureMethods):
     """Answers one HTTP request's worth of MCP messages for ``env``'s user."""
 
-    def __init__(self, env, headers, server_version, remote_addr=None, credential=None):
+    def __init__(self, env, headers, server_version, remote_addr=None, credential=None,
+                 client_name=None):
         self.env = env
+        self.client_name = client_name
         self.credential = credential
         self.headers = headers
         self.server_version = server_version
@@ -357,14 +359,21 @@ class McpDispatcher(FeatureMethods):
         }
 
     def _handle_tools_list(self, version, params):
-        tools = visible_tools(self.credential, self.env["mcp.tool"]._get_callable_tools())
-        return self._paged_result("tools", [tool._to_mcp_tool() for tool in tools], params)
+        # Cached per groups and language; cleared when a tool or a field changes.
+        definitions = self.env["mcp.tool"]._get_catalog()
+        if self.credential is not None and self.credential.tool_ids is not None:
+            allowed = visible_tools(self.credential, self.env["mcp.tool"]._get_callable_tools())
+            definitions = [d for d in definitions if d["name"] in set(allowed.mapped("name"))]
+        return self._paged_result("tools", definitions, params)
 
     def _handle_tools_call(self, version, params):
         client_info = (params.get("_meta") or {}).get(versions.META_CLIENT_INFO) or {}
+        client_name = (
+            (client_info.get("name") if isinstance(client_info, dict) else None)
+            or self.session.client_name or self.client_name
+        )
         runner = ToolCallRunner(
-            self.env, version, remote_addr=self.remote_addr,
-            client_name=client_info.get("name") if isinstance(client_info, dict) else None,
+            self.env, version, remote_addr=self.remote_addr, client_name=client_name,
             credential=self.credential,
         )
         return runner.run(params["name"], params.get("arguments") or {}, params)

@@ -86,9 +86,16 @@ class RecordResourceProvider:
 
 
 class _NoTool:
-    """Stands for "no tool restriction" where record helpers expect a tool."""
+    """Stands for "no tool restriction" where record helpers expect a tool: a
+    resource is read with the user's rights alone."""
 
     model_name = False
+
+    def _allowed_model_names(self):
+        return []
+
+    def _field_policy_context(self, model_name):
+        return {}
 
 
 def complete_model_names(env, prefix):

@@ -5,10 +5,9 @@ import json
 import logging
 import time
 
-import jsonschema
-
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
+from ..executors.schemas import validation_problems
 from ..executors import InputRequired, MissingClientCapability, ToolResult
 from . import tool_policy
 from .errors import (
@@ -143,12 +142,9 @@ class ToolCallRunner:
         """Problems of ``arguments`` against the tool's schema, named by path."""
         if not isinstance(arguments, dict):
             return ["arguments must be an object"]
-        validator = jsonschema.Draft202012Validator(tool.input_schema)
-        problems = []
-        for error in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
-            where = "/".join(str(part) for part in error.path) or "arguments"
-            problems.append(f"{where}: {error.message}")
-        return problems[:10]
+        # The schema clients were given (cached catalog); computed if not cached yet.
+        schema = self.env["mcp.tool"]._get_cached_input_schema(tool.name) or tool.input_schema
+        return validation_problems(schema, arguments)
 
     def _error_result(self, message):
         return {"content": [{"type": "text", "text": message}], "isError": True}

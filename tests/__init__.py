@@ -7,5 +7,7 @@ from . import (
     test_protocol_features,
     test_request_state,
     test_tool_catalog,
+    test_tool_contracts,
+    test_tool_kinds,
     test_tools_access,
 )

@@ -201,7 +201,9 @@ class TestCompactResults(McpHttpCase):
         self.assertIsInstance(record["amount_total"], list)
         self.assertNotIn("currency_id", record)
 
-        self.search_tool.default_fields = "name, partner_id"
+        self.search_tool.default_field_ids = [
+            self.env.ref("sale.field_sale_order__name").id,
+            self.env.ref("sale.field_sale_order__partner_id").id]
         result = self.assertToolOk(self.call_tool(
             "search_records", {"model": "sale.order"}, key=self._make_key(salesman)))
         self.assertEqual(set(result["records"][0]), {"id", "name", "partner_id"})
@@ -212,7 +214,7 @@ class TestCompactResults(McpHttpCase):
             "model_id": self.env.ref("sale.model_sale_order").id,
         })
         with self.assertRaises(ValidationError):
-            tool.default_fields = "name,no_such_field"
+            tool.default_field_ids = [self.env.ref("base.field_res_partner__name").id]
 
     def test_large_matches_suggest_aggregate_records(self):
         result = self.assertToolOk(self._search(domain=self.domain, fields=["name"], limit=2))

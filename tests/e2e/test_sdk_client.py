@@ -106,6 +106,25 @@ def test_wrong_key_is_refused():
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
+def test_aggregate_records_through_the_sdk(mode):
+    async def run():
+        async with connect(ADMIN_KEY, mode) as client:
+            tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+            assert "aggregate_records" in tools
+            assert "create_record" not in tools  # write tools ship inactive
+            grouped = structured(await client.call_tool("aggregate_records", {
+                "model": "sale.order", "group_by": ["state"],
+                "measures": ["amount_total:sum"]}))
+            refused = await client.call_tool("aggregate_records", {
+                "model": "sale.order", "measures": ["amount_total:median"]})
+            return grouped, refused
+
+    grouped, refused = asyncio.run(run())
+    assert grouped["groups"] and all("amount_total:sum" in g for g in grouped["groups"])
+    assert refused.is_error and "measures/0" in refused.content[0].text
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
 def test_cursor_pages_and_resource_links(mode):
     """The SDK client follows next_cursor to the end of a list (each page
     validated against the tool's outputSchema by the SDK) and receives one
