@@ -64,7 +64,8 @@ PAGE_PROPERTIES = {
               "description": "Records (or models) matching the whole query."},
     "count": {"type": "integer", "minimum": 0, "description": "Items in this answer."},
     "has_more": {"type": "boolean"},
-    "next_cursor": {"type": ["string", "null"],
+    # anyOf rather than a type list: portable to single-type schema dialects.
+    "next_cursor": {"anyOf": [{"type": "string"}, {"type": "null"}],
                     "description": "Pass as cursor, with the same arguments, for "
                     "the next page; null on the last page."},
     "note": {"type": "string",
@@ -72,7 +73,7 @@ PAGE_PROPERTIES = {
 }
 PAIR = {"type": "array", "minItems": 2, "maxItems": 2}
 COMPACT_VALUE = {"anyOf": [
-    {"type": ["string", "number", "boolean"]},
+    {"type": "string"}, {"type": "number"}, {"type": "boolean"},
     {**PAIR, "description": "many2one: [id, name] of the related record.",
      "prefixItems": [{"type": "integer"}, {"type": "string"}]},
     {**PAIR, "description": "monetary: [amount, ISO currency code].",

@@ -74,7 +74,7 @@ def extend_input_schema(tool, schema):
     schema = json.loads(json.dumps(schema))
     schema.setdefault("type", "object")
     schema.setdefault("properties", {})[COMPANY_ARGUMENT] = {
-        "type": ["integer", "string"],
+        "anyOf": [{"type": "integer"}, {"type": "string"}],
         "description": "Company to act in, by id or name; one of your allowed "
         "companies. Default: your current company.",
     }
