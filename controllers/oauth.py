@@ -254,6 +254,12 @@ class McpOauthController(http.Controller):
         if not client_id:
             raise AuthorizationError("invalid_request", "client_id is missing.", False)
         clients = request.env["mcp.oauth.client"].sudo()  # sudo: see the module docstring
+        if is_metadata_document_url(client_id) and not request.env.user.has_group(
+                "mcp_gateway.group_mcp_user"):
+            # Checked before the document is fetched: only MCP users make this
+            # server fetch a URL.
+            raise AuthorizationError(
+                "access_denied", "This Odoo user is not allowed to use MCP Gateway.", False)
         try:
             if is_metadata_document_url(client_id):
                 client = clients._from_metadata_document(client_id)

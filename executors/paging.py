@@ -49,7 +49,8 @@ def _signature(env, tool, query, offset, last_id):
 
 def make_cursor(env, tool, query, offset, last_id):
     """An opaque cursor for the page starting at ``offset`` of ``query``."""
-    signature = _signature(env, tool, query, offset, last_id)
+    # Signed as read back: no last record (0 in the cursor) is None.
+    signature = _signature(env, tool, query, offset, last_id or None)
     raw = f"{CURSOR_VERSION}.{offset}.{last_id or 0}.{signature}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 

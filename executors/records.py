@@ -190,18 +190,42 @@ def list_view_fields(model):
     return names
 
 
+SUBDOMAIN_OPERATORS = ("any", "not any", "any!", "not any!")
+
+
+def _check_filtered_fields(model, domain):
+    """Refuse conditions on secret fields or fields the tool hides, including
+    those inside the sub-domains of ``any`` / ``not any`` on related models."""
+    for condition in domain.iter_conditions():
+        path = condition.field_expr.split(".")
+        if any(is_sensitive(part) for part in path):
+            raise ToolError(f"Filtering on {condition.field_expr!r} is not allowed.")
+        if _outside_field_policy(model, path):
+            raise ToolError(
+                f"Filtering on {condition.field_expr!r} is not allowed by this tool: the "
+                "field is hidden from it.")
+        if condition.operator in SUBDOMAIN_OPERATORS and isinstance(
+                condition.value, (Domain, list, tuple)):
+            comodel = _comodel_at(model, path)
+            if comodel is not None:
+                _check_filtered_fields(comodel, Domain(condition.value))
+
+
+def _comodel_at(model, path):
+    """The model a relational ``path`` of ``model`` leads to, or None."""
+    for field_name in path:
+        field = model._fields.get(field_name)
+        if field is None or not field.relational:
+            return None
+        model = model.env[field.comodel_name]
+    return model
+
+
 def parse_domain(model, domain):
     """Turn a JSON domain into a checked ``Domain`` or explain what is wrong."""
     try:
         parsed = Domain(domain or [])
-        for condition in parsed.iter_conditions():
-            path = condition.field_expr
-            if any(is_sensitive(part) for part in path.split(".")):
-                raise ToolError(f"Filtering on {path!r} is not allowed.")
-            if _outside_field_policy(model, path.split(".")):
-                raise ToolError(
-                    f"Filtering on {path!r} is not allowed by this tool: the field "
-                    "is hidden from it.")
+        _check_filtered_fields(model, parsed)
         parsed.validate(model)
     except ToolError:
         raise

@@ -91,8 +91,10 @@ class McpOauthToken(models.Model):
             token.read_only = SCOPE_WRITE not in (token.scope or "").split()
 
     def write(self, vals):
-        # Users may revoke their own grants and change nothing else.
-        if not self.env.su and not self.env.user.has_group("mcp_gateway.group_mcp_manager"):
+        # Through the UI or RPC, users and managers alike may only revoke a grant:
+        # moving it to another user, widening its scope or reviving it would hand
+        # out access. Issuing and rotating happen in the OAuth endpoints (sudo).
+        if not self.env.su:
             if set(vals) - {"state", "ended_at"} or vals.get("state", "revoked") != "revoked":
                 raise AccessError(self.env._("Grants can only be revoked."))
         return super().write(vals)

@@ -40,7 +40,8 @@ INSTRUCTIONS = (
     "Tools over an Odoo database, run with the permissions of the connected user. "
     "Start with list_models and describe_model to learn model and field names; "
     "search_records takes an Odoo domain as JSON; count_records before reading "
-    "large sets. Results are JSON; many2one values are {id, name}."
+    "large sets. Results are compact JSON: many2one values are [id, name], "
+    "amounts [amount, currency], and a field left out is empty."
 )
 # Methods whose target is repeated in the Mcp-Name header (stateless era).
 NAMED_METHODS = {"tools/call": "name", "resources/read": "uri", "prompts/get": "name"}
@@ -158,22 +159,29 @@ class McpDispatcher(FeatureMethods):
         if "id" not in message:
             return None  # notifications (initialized, cancelled, ...) need no answer
 
+        # Each message in a savepoint of its own: a server fault undoes that
+        # message only, not the earlier messages of a batch nor their audit rows.
+        savepoint = self.env.cr.savepoint()
         try:
             if self.stateless:
                 result = self._dispatch_stateless(method, params or {})
             else:
                 result = self._dispatch_handshake(method, params)
         except McpProtocolError as error:
+            savepoint.close(rollback=False)  # keeps the audit row of a refused call
             return self._error_answer(request_id, error)
-        except (HttpRefusal, *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
-            # Odoo retries a concurrency failure; an HttpRefusal is an answer
-            raise
+        except HttpRefusal:
+            savepoint.close(rollback=False)
+            raise  # an HTTP answer of its own (see handle)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # Odoo retries the whole request on a fresh transaction
         except Exception:  # noqa: BLE001 - a server fault: logged, never shown
             _logger.exception("MCP %s failed for %s (#%s)", method, self.env.user.login,
                               self.env.uid)
-            self.env.cr.rollback()
+            savepoint.close(rollback=True)
             return self._error_answer(request_id, McpProtocolError(
                 INTERNAL_ERROR, "Internal error; the server log has the details."))
+        savepoint.close(rollback=False)
         return McpHttpAnswer(200, {"jsonrpc": "2.0", "id": request_id, "result": result},
                              headers=self.answer_headers)
 

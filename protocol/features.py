@@ -17,6 +17,7 @@ from .errors import (
 )
 from .interaction import build_context, input_required_result
 from .prompts import PromptError, available_prompts
+from .tool_policy import visible_tools
 from .resources import ResourceNotFound, active_providers
 
 LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
@@ -76,19 +77,44 @@ class FeatureMethods:
 
     # -- resources --------------------------------------------------------
 
+    def _providers(self):
+        """The resource providers of this database that the caller may use.
+
+        Record resources (``odoo://``) read what ``read_records`` reads: they are
+        offered only to callers who may call a ``read_records`` tool that is not
+        narrowed to some models (by their groups, and by a key's allowlist), so
+        archiving that tool, or leaving it out of a key, turns them off too.
+        """
+        callable_kinds = None
+        providers = []
+        for provider in active_providers(self.env):
+            needed = getattr(provider, "requires_tool_kind", None)
+            if needed:
+                if callable_kinds is None:
+                    tools = visible_tools(
+                        self.credential, self.env["mcp.tool"]._get_callable_tools())
+                    callable_kinds = {
+                        tool.kind for tool in tools
+                        if not tool.model_name and not tool._allowed_model_names()
+                    }
+                if needed not in callable_kinds:
+                    continue
+            providers.append(provider)
+        return providers
+
     def _handle_resources_list(self, version, params):
-        resources = [r for provider in active_providers(self.env)
+        resources = [r for provider in self._providers()
                      for r in provider.list_resources(self.env)]
         return self._paged_result("resources", resources, params)
 
     def _handle_resource_templates_list(self, version, params):
-        templates = [t for provider in active_providers(self.env)
+        templates = [t for provider in self._providers()
                      for t in provider.list_templates(self.env)]
         return self._paged_result("resourceTemplates", templates, params)
 
     def _handle_resources_read(self, version, params):
         uri = params["uri"]
-        for provider in active_providers(self.env):
+        for provider in self._providers():
             try:
                 contents = provider.read(self.env, uri)
             except ResourceNotFound as error:
@@ -159,7 +185,7 @@ class FeatureMethods:
                 self.env, name, value, context_arguments)
         else:
             values = None
-            for provider in active_providers(self.env):
+            for provider in self._providers():
                 values = provider.complete(self.env, ref["uri"], name, value, context_arguments)
                 if values is not None:
                     break

@@ -24,6 +24,8 @@ class ResourceNotFound(Exception):
 
 class RecordResourceProvider:
     module = "mcp_gateway"
+    # Offered only to callers who may call a generic read_records tool.
+    requires_tool_kind = "read_records"
 
     def list_resources(self, env):
         """A small, useful set: the caller's own user and company records."""

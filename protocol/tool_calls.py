@@ -7,6 +7,7 @@ import time
 
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
+from ..executors.records import is_sensitive
 from ..executors.schemas import validation_problems
 from ..executors import InputRequired, MissingClientCapability, ToolResult
 from . import tool_policy
@@ -155,9 +156,9 @@ class ToolCallRunner:
             "MCP tools/call %s by %s (#%s): %s in %d ms",
             name, self.env.user.login, self.env.uid, outcome, duration_ms,
         )
-        stored_arguments = arguments
-        if len(json.dumps(arguments, default=str)) > AUDIT_ARGUMENTS_MAX_CHARS:
-            stored_arguments = {"_truncated": json.dumps(arguments, default=str)[
+        stored_arguments = _redacted(arguments)
+        if len(json.dumps(stored_arguments, default=str)) > AUDIT_ARGUMENTS_MAX_CHARS:
+            stored_arguments = {"_truncated": json.dumps(stored_arguments, default=str)[
                 :AUDIT_ARGUMENTS_MAX_CHARS]}
         self.env["mcp.call"].create({
             "user_id": self.env.uid,
@@ -172,3 +173,14 @@ class ToolCallRunner:
             "client_name": self.client_name,
             "remote_addr": self.remote_addr,
         })
+
+
+def _redacted(value):
+    """``value`` with the values of secret-looking keys (passwords, tokens...)
+    replaced, so the audit log never stores a secret a caller sent."""
+    if isinstance(value, dict):
+        return {key: "<redacted>" if isinstance(key, str) and is_sensitive(key)
+                else _redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    return value

@@ -23,10 +23,17 @@ class HttpRefusal(Exception):
         self.headers = headers
 
 
+# Kinds that run code the tool record cannot see into: whatever their hints say,
+# read-only credentials may not call them.
+CODE_RUNNING_KINDS = ("model_method", "server_action")
+
+
 def is_write_tool(tool):
-    """Tools that may create or change data: category "write", or any tool not
-    marked read-only (an analytics tool that writes, say)."""
-    return tool.category == "write" or not tool.read_only_hint
+    """Tools that may create or change data: category "write", any tool not
+    marked read-only (an analytics tool that writes, say), and tools that run
+    a method or a server action."""
+    return (tool.category == "write" or not tool.read_only_hint
+            or tool.kind in CODE_RUNNING_KINDS)
 
 
 def visible_tools(credential, tools):

@@ -297,6 +297,13 @@ class TestOauthViews(OauthHttpCase):
         self.assertEqual(own.state, "revoked")
         manager_view = self.env["mcp.oauth.token"].with_user(self.mcp_manager).search([])
         self.assertIn(other, manager_view)
+        # Managers revoke too, but cannot move a grant to another user or revive it.
+        as_manager = other.with_user(self.mcp_manager)
+        for values in ({"user_id": self.mcp_manager.id}, {"state": "active"},
+                       {"scope": "mcp:read mcp:write"}):
+            with self.assertRaises(AccessError):
+                as_manager.write(values)
+        self.assertEqual(other.user_id, self.oauth_user)
 
     def test_archiving_a_client_revokes_its_grants(self):
         client_info, tokens = self.obtain_tokens()

@@ -144,6 +144,16 @@ class TestMcpListsResourcesPrompts(McpHttpCase):
             self.assertEqual(modern.status_code, 400, uri)
             self.assertEqual(modern.json()["error"]["code"], -32602, uri)
 
+    def test_record_resources_follow_the_read_records_tool(self):
+        uri = f"odoo://res.users/{self.mcp_user.id}"
+        self.assertIn("result", self._rpc("resources/read", {"uri": uri},
+                                          headers=LEGACY).json())
+        self.env.ref("mcp_gateway.tool_read_records").active = False
+        response = self._rpc("resources/read", {"uri": uri}, headers=LEGACY).json()
+        self.assertEqual(response["error"]["code"], -32002)
+        listed = self._result("resources/list")["resources"]
+        self.assertNotIn(uri, [r["uri"] for r in listed])
+
     def test_modern_resource_read_has_cache_hints(self):
         uri = f"odoo://res.users/{self.mcp_user.id}"
         response = self._modern_rpc("resources/read", {"uri": uri}, headers={"Mcp-Name": uri})

@@ -116,6 +116,9 @@ class TestToolsRunAsTheCaller(McpHttpCase):
             ([["no_such_field", "=", 1]], "Invalid domain"),
             ([["name", "no-such-operator", 1]], "Invalid domain"),
             ([["password", "=", "x"]], "not allowed"),
+            # Secrets stay out of reach inside the sub-domain of "any" too.
+            ([["partner_id", "any", [["user_ids", "any", [["password", "=", "x"]]]]]],
+             "not allowed"),
         ):
             result = self.call_tool("search_records", {"model": "res.users", "domain": domain})
             self.assertToolError(result, fragment)
@@ -163,12 +166,31 @@ class TestToolsRunAsTheCaller(McpHttpCase):
         self.assertEqual(described["fields"]["x_priority"]["selection"],
                          [{"value": "low", "label": "Low"}, {"value": "high", "label": "High"}])
 
+    def test_list_models_pages_with_its_cursor(self):
+        admin_key = self.admin_key
+        first = self.assertToolOk(self.call_tool("list_models", {}, key=admin_key))
+        self.assertTrue(first["has_more"], "more than one page of models expected")
+        second = self.assertToolOk(self.call_tool(
+            "list_models", {"cursor": first["next_cursor"]}, key=admin_key))
+        names = [m["model"] for m in first["models"] + second["models"]]
+        self.assertEqual(len(names), len(set(names)))
+        self.assertEqual(names[:len(first["models"])], [m["model"] for m in first["models"]])
+
     def test_list_models_respects_access(self):
         plain = self.assertToolOk(self.call_tool("list_models", {"query": "account.move"}))
         admin = self.assertToolOk(self.call_tool("list_models", {"query": "account.move"},
                                                  key=self.admin_key))
         self.assertNotIn("account.move", [m["model"] for m in plain["models"]])
         self.assertIn("account.move", [m["model"] for m in admin["models"]])
+
+    def test_secrets_sent_as_arguments_are_not_stored(self):
+        self.call_tool("count_records", {"model": "res.users",
+                                         "values": {"password": "hunter2", "login": "x"}})
+        call = self.env["mcp.call"].sudo().search(
+            [("user_id", "=", self.mcp_user.id)], order="id desc", limit=1)
+        self.assertEqual(call.arguments["values"],
+                         {"password": "<redacted>", "login": "x"})
+        self.assertNotIn("hunter2", str(call.arguments))
 
     def test_every_call_is_recorded(self):
         calls = self.env["mcp.call"].sudo()
