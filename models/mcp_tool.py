@@ -362,14 +362,15 @@ class McpTool(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _get_callable_tools(self):
-        """Active tools the current user may call, in a stable order.
+    def _get_callable_tools(self, domain=()):
+        """Active tools (matching ``domain``) the current user may call, in a
+        stable order.
 
         The record rule already hides tools of other groups from plain users;
         managers may read every tool, so the group check is made here as well.
         """
         user_groups = self.env.user.all_group_ids
-        tools = self.search([])
+        tools = self.search(list(domain))
         return tools.filtered(lambda t: not t.group_ids or t.group_ids & user_groups)
 
     @api.model

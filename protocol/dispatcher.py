@@ -370,8 +370,9 @@ class McpDispatcher(FeatureMethods):
         # Cached per groups and language; cleared when a tool or a field changes.
         definitions = self.env["mcp.tool"]._get_catalog()
         if self.credential is not None and self.credential.tool_ids is not None:
-            allowed = visible_tools(self.credential, self.env["mcp.tool"]._get_callable_tools())
-            definitions = [d for d in definitions if d["name"] in set(allowed.mapped("name"))]
+            allowed = set(visible_tools(
+                self.credential, self.env["mcp.tool"]._get_callable_tools()).mapped("name"))
+            definitions = [d for d in definitions if d["name"] in allowed]
         return self._paged_result("tools", definitions, params)
 
     def _handle_tools_call(self, version, params):

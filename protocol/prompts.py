@@ -8,7 +8,7 @@ Another addon may append prompts to ``PROMPTS``.
 import json
 
 from ..executors.records import visible_fields
-from .resources import COMPLETION_CAP, complete_model_names
+from .resources import COMPLETION_CAP, complete_model_names, readable_model
 
 
 class PromptError(Exception):
@@ -131,11 +131,8 @@ class ExploreModelPrompt(Prompt):
         if argument == "model":
             return complete_model_names(env, value)
         if argument == "field":
-            model_name = context_arguments.get("model")
-            if not model_name or model_name not in env.registry:
-                return []
-            model = env[model_name]
-            if not model.has_access("read"):
+            model = readable_model(env, context_arguments.get("model"))
+            if model is None:
                 return []
             return sorted(name for name in visible_fields(model) if name.startswith(value))
         return []

@@ -75,11 +75,8 @@ class RecordResourceProvider:
         if argument == "model":
             return complete_model_names(env, value)
         if argument == "id":
-            model_name = context_arguments.get("model")
-            if not model_name or model_name not in env.registry:
-                return []
-            model = env[model_name]
-            if model._abstract or model._transient or not model.has_access("read"):
+            model = readable_model(env, context_arguments.get("model"))
+            if model is None:
                 return []
             domain = [("id", "=", int(value))] if value.isdigit() else []
             records = model.search(domain, limit=COMPLETION_CAP)
@@ -100,17 +97,21 @@ class _NoTool:
         return {}
 
 
+def readable_model(env, model_name):
+    """The caller's recordset of ``model_name`` if it is a stored model they may
+    read, else None."""
+    if not model_name or model_name not in env.registry:
+        return None
+    model = env[model_name]
+    if model._abstract or model._transient or not model.has_access("read"):
+        return None
+    return model
+
+
 def complete_model_names(env, prefix):
     """Readable, stored models whose technical name starts with ``prefix``."""
-    names = []
-    for name in sorted(env.registry):
-        if not name.startswith(prefix):
-            continue
-        model = env[name]
-        if model._abstract or model._transient or not model.has_access("read"):
-            continue
-        names.append(name)
-    return names
+    return [name for name in sorted(env.registry)
+            if name.startswith(prefix) and readable_model(env, name) is not None]
 
 
 RESOURCE_PROVIDERS = [RecordResourceProvider()]

@@ -37,7 +37,7 @@ class ToolCallRunner:
         """Run tool ``name``; ``params`` are the request's (for the stateless
         era's ``_meta``, ``inputResponses`` and ``requestState``)."""
         started = time.monotonic()
-        tool = self.env["mcp.tool"]._get_callable_tools().filtered(lambda t: t.name == name)
+        tool = self.env["mcp.tool"]._get_callable_tools([("name", "=", name)])
         tool = tool_policy.visible_tools(self.credential, tool)
         if not tool:
             self._record(name, None, arguments, "protocol_error", "Unknown tool", started)
