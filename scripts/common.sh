@@ -11,9 +11,12 @@ CACHE_DIR=${MCP_GATEWAY_CACHE:-$HOME/.cache/mcp_gateway}
 PYTHON=${PYTHON:-python3}
 
 # PostgreSQL: a server given through PG* variables, or a cluster the harness owns.
-PG_OWNED=0
-if [ -z "${PGHOST:-}" ]; then
+# The choice is exported (MCP_PG_OWNED), so that the scripts test.sh runs, which
+# see the PGHOST set here, still start the owned cluster when it is down.
+PG_OWNED=${MCP_PG_OWNED:-0}
+if [ -z "${PGHOST:-}" ] || [ "$PG_OWNED" = 1 ]; then
   PG_OWNED=1
+  export MCP_PG_OWNED=1
   if [ "$(id -u)" = 0 ]; then
     # PostgreSQL will not run as root: the cluster belongs to the postgres user,
     # in a folder that user can reach.
@@ -78,6 +81,23 @@ pg_bin_dir() {
   return 1
 }
 
+# Lock files left by a server that is gone (the machine or container stopped under
+# it) name a process id that another program may now hold; PostgreSQL and pg_ctl
+# would take that program for the server. Remove them when that process is not a
+# PostgreSQL server.
+drop_stale_pg_locks() {
+  local lock pid
+  for lock in "$PGDATA_DIR/postmaster.pid" "$PGHOST/.s.PGSQL.$PGPORT.lock"; do
+    [ -f "$lock" ] || continue
+    pid=$(head -1 "$lock" 2>/dev/null || true)
+    if [[ $pid =~ ^[0-9]+$ ]] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = postgres ]; then
+      continue
+    fi
+    log "Removing $lock: process ${pid:-?} is not a running PostgreSQL"
+    rm -f "$lock"
+  done
+}
+
 # Start the PostgreSQL the harness owns (installing it if needed), or check the
 # one given through PGHOST.
 ensure_postgres() {
@@ -105,10 +125,15 @@ ensure_postgres() {
     as_pg_owner "$bin/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 \
       --locale=C.UTF-8 >/dev/null
   fi
-  if ! as_pg_owner "$bin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
-    log "Starting PostgreSQL on socket $PGHOST, port $PGPORT"
-    as_pg_owner "$bin/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w \
-      -o "-k $PGHOST -p $PGPORT -c listen_addresses='' -c fsync=off" start >/dev/null
+  if ! pg_isready -q; then
+    drop_stale_pg_locks
+    if ! as_pg_owner "$bin/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+      log "Starting PostgreSQL on socket $PGHOST, port $PGPORT"
+      as_pg_owner "$bin/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w \
+        -o "-k $PGHOST -p $PGPORT -c listen_addresses='' -c fsync=off" start >/dev/null ||
+        { tail -20 "$PGDATA_DIR/server.log" >&2; die "PostgreSQL did not start"; }
+    fi
+    pg_isready -q || die "PostgreSQL in $PGDATA_DIR runs but does not answer on $PGHOST:$PGPORT"
   fi
   if ! psql -U postgres -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='$PGUSER'" | grep -q 1; then
     psql -q -U postgres -d postgres -c "CREATE ROLE $PGUSER LOGIN SUPERUSER PASSWORD '$PGPASSWORD'"
