@@ -17,6 +17,9 @@ HEADER_MISMATCH = -32020
 MISSING_CLIENT_CAPABILITY = -32021
 UNSUPPORTED_PROTOCOL_VERSION = -32022
 RESOURCE_NOT_FOUND = -32002
+# Implementation-defined (JSON-RPC's -32000..-32099): a request refused before it
+# ran, such as a rate limit reached by a resources/read.
+REQUEST_REFUSED = -32000
 
 
 class McpProtocolError(Exception):

@@ -6,18 +6,21 @@ the result dict (the dispatcher adds what the stateless era requires).
 
 import base64
 import json
+import time
 
 from ..executors import InputRequired, MissingClientCapability
 from . import versions
 from .errors import (
     INVALID_PARAMS,
     MISSING_CLIENT_CAPABILITY,
+    REQUEST_REFUSED,
     RESOURCE_NOT_FOUND,
     McpProtocolError,
 )
 from .interaction import build_context, input_required_result
 from .prompts import PromptError, available_prompts
-from .tool_policy import visible_tools
+from .tool_calls import ToolCallRunner
+from .tool_policy import CallRefused, check_call, visible_tools
 from .resources import ResourceNotFound, active_providers
 
 LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
@@ -78,43 +81,55 @@ class FeatureMethods:
     # -- resources --------------------------------------------------------
 
     def _providers(self):
-        """The resource providers of this database that the caller may use.
+        """The resource providers of this database that the caller may use, each
+        with the tool that governs it (None for a provider that needs none).
 
-        Record resources (``odoo://``) read what ``read_records`` reads: they are
-        offered only to callers who may call a ``read_records`` tool that is not
-        narrowed to some models (by their groups, and by a key's allowlist), so
-        archiving that tool, or leaving it out of a key, turns them off too.
+        Record resources (``odoo://``) are a way of calling ``read_records``:
+        they are offered only to callers who may call a ``read_records`` tool
+        that is not narrowed to some models (by their groups, and by a key's
+        allowlist), and a read goes through that tool's field policy, its rate
+        limits and the audit log. Archiving the tool, or leaving it out of a
+        key, turns them off too.
         """
-        callable_kinds = None
+        governing = {}
         providers = []
         for provider in active_providers(self.env):
             needed = getattr(provider, "requires_tool_kind", None)
+            tool = None
             if needed:
-                if callable_kinds is None:
-                    tools = visible_tools(
-                        self.credential, self.env["mcp.tool"]._get_callable_tools())
-                    callable_kinds = {
-                        tool.kind for tool in tools
-                        if not tool.model_name and not tool._allowed_model_names()
-                    }
-                if needed not in callable_kinds:
+                if needed not in governing:
+                    governing[needed] = self._governing_tool(needed)
+                tool = governing[needed]
+                if not tool:
                     continue
-            providers.append(provider)
+            providers.append((provider, tool))
         return providers
 
+    def _governing_tool(self, kind):
+        """The first tool of ``kind`` the caller may call on any model, or an
+        empty recordset."""
+        tools = visible_tools(
+            self.credential, self.env["mcp.tool"]._get_callable_tools([("kind", "=", kind)]))
+        return tools.filtered(
+            lambda tool: not tool.model_name and not tool._allowed_model_names())[:1]
+
     def _handle_resources_list(self, version, params):
-        resources = [r for provider in self._providers()
+        resources = [r for provider, _tool in self._providers()
                      for r in provider.list_resources(self.env)]
         return self._paged_result("resources", resources, params)
 
     def _handle_resource_templates_list(self, version, params):
-        templates = [t for provider in self._providers()
+        templates = [t for provider, _tool in self._providers()
                      for t in provider.list_templates(self.env)]
         return self._paged_result("resourceTemplates", templates, params)
 
     def _handle_resources_read(self, version, params):
         uri = params["uri"]
-        for provider in self._providers():
+        for provider, tool in self._providers():
+            if tool:
+                if provider.handles(uri):
+                    return self._read_governed_resource(version, provider, tool, uri)
+                continue
             try:
                 contents = provider.read(self.env, uri)
             except ResourceNotFound as error:
@@ -122,6 +137,32 @@ class FeatureMethods:
             if contents is not None:
                 return {"contents": contents}
         raise self._resource_not_found(uri, f"No resource at {uri}.")
+
+    def _read_governed_resource(self, version, provider, tool, uri):
+        """Read ``uri`` as a call of ``tool``: rate limits first, the tool's
+        field policy while reading, and one audit record whatever happens."""
+        started = time.monotonic()
+        recorder = ToolCallRunner(self.env, version, remote_addr=self.remote_addr,
+                                  client_name=self.session.client_name or self.client_name,
+                                  credential=self.credential)
+
+        def record(outcome, message=None):
+            recorder._record(tool.name, tool, {"uri": uri}, outcome, message, started,
+                             method="resources/read")
+
+        try:
+            check_call(self.env, self.credential, tool)
+        except CallRefused as refused:
+            record("tool_error", str(refused))
+            raise McpProtocolError(REQUEST_REFUSED, str(refused), data={"uri": uri},
+                                   http_status=429 if self.stateless else 200) from None
+        try:
+            contents = provider.read(self.env, uri, tool=tool)
+        except ResourceNotFound as error:
+            record("protocol_error", str(error))
+            raise self._resource_not_found(uri, str(error)) from None
+        record("success")
+        return {"contents": contents}
 
     def _resource_not_found(self, uri, message):
         # 2026-07-28 reports a missing resource as invalid params; earlier
@@ -185,7 +226,7 @@ class FeatureMethods:
                 self.env, name, value, context_arguments)
         else:
             values = None
-            for provider in self._providers():
+            for provider, _tool in self._providers():
                 values = provider.complete(self.env, ref["uri"], name, value, context_arguments)
                 if values is not None:
                     break

@@ -49,19 +49,27 @@ class RecordResourceProvider:
             "mimeType": "application/json",
         }]
 
-    def read(self, env, uri):
-        """The record's contents, or None when ``uri`` is not an odoo:// URI."""
-        if not uri.startswith("odoo://"):
+    def handles(self, uri):
+        return uri.startswith("odoo://")
+
+    def read(self, env, uri, tool=None):
+        """The record's contents, or None when ``uri`` is not an odoo:// URI.
+
+        ``tool`` (a ``read_records`` tool) lends its field policy: the fields it
+        hides or leaves out are not shown, and its default fields are used.
+        """
+        if not self.handles(uri):
             return None
+        tool = tool or _NoTool()
         match = RECORD_URI.match(uri)
         if not match:
             raise ResourceNotFound(f"Malformed record URI {uri!r}; expected {RECORD_TEMPLATE}.")
         try:
-            model = get_model(env, _NoTool(), match.group("model"))
+            model = get_model(env, tool, match.group("model"))
             record = model.browse(int(match.group("id"))).exists()
             if not record:
                 raise ResourceNotFound(f"No record at {uri}.")
-            data = serialize_records(record, resolve_fields(model, None))[0]
+            data = serialize_records(record, resolve_fields(model, None, tool))[0]
         except (ToolError, AccessError) as error:
             # Not readable by this user: reported like a missing record, with why.
             raise ResourceNotFound(f"{uri}: {error.args[0] if error.args else error}") from None
@@ -91,6 +99,9 @@ class _NoTool:
     model_name = False
 
     def _allowed_model_names(self):
+        return []
+
+    def _default_field_names(self, model_name):
         return []
 
     def _field_policy_context(self, model_name):

@@ -150,11 +150,12 @@ class ToolCallRunner:
     def _error_result(self, message):
         return {"content": [{"type": "text", "text": message}], "isError": True}
 
-    def _record(self, name, tool, arguments, outcome, error_message, started):
+    def _record(self, name, tool, arguments, outcome, error_message, started,
+                method="tools/call"):
         duration_ms = int((time.monotonic() - started) * 1000)
         _logger.info(
-            "MCP tools/call %s by %s (#%s): %s in %d ms",
-            name, self.env.user.login, self.env.uid, outcome, duration_ms,
+            "MCP %s %s by %s (#%s): %s in %d ms",
+            method, name, self.env.user.login, self.env.uid, outcome, duration_ms,
         )
         stored_arguments = _redacted(arguments)
         if len(json.dumps(stored_arguments, default=str)) > AUDIT_ARGUMENTS_MAX_CHARS:
@@ -164,7 +165,7 @@ class ToolCallRunner:
             "user_id": self.env.uid,
             "tool_id": tool.id if tool else False,
             "tool_name": name,
-            "method": "tools/call",
+            "method": method,
             "arguments": stored_arguments,
             "outcome": outcome,
             "error_message": error_message,

@@ -165,23 +165,35 @@ DEMO_APPS=${DEMO_APPS:-sale_management,stock,account,crm}
 
 # A database with the business apps and their demo data, but not this addon, made
 # once per Odoo source and app list and copied for each run (installing the apps
-# takes minutes; copying takes seconds).
+# takes minutes; copying takes seconds). The source is told apart by its release
+# file and the times its entry files were written: not by folder times, which
+# change whenever Python writes its bytecode caches. A lock keeps two runs (a
+# demo and a test, say) from building the same template at once.
 ensure_template_db() {
   local odoo_rev
-  odoo_rev=$( { cat "$ODOO_PATH/odoo/release.py"; ls -l --time-style=+%s "$ODOO_PATH/addons" | head -3; echo "$DEMO_APPS"; } | sha1sum | cut -c1-10)
+  odoo_rev=$( { cat "$ODOO_PATH/odoo/release.py"; echo "$ODOO_PATH $DEMO_APPS";
+                stat -c %Y "$ODOO_PATH/odoo-bin" "$ODOO_PATH/odoo/release.py"; } |
+              sha1sum | cut -c1-10)
   TEMPLATE_DB=mcp_tmpl_$odoo_rev
-  if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$TEMPLATE_DB'" | grep -q 1; then
-    return
-  fi
-  log "Building template database $TEMPLATE_DB with $DEMO_APPS and demo data (several minutes, once)"
-  dropdb --if-exists "${TEMPLATE_DB}_build"
-  odoo_bin -d "${TEMPLATE_DB}_build" -i "$DEMO_APPS" --with-demo --stop-after-init \
-    --log-level=warn --without-demo=False >"$CACHE_DIR/template_build.log" 2>&1 ||
-    { tail -50 "$CACHE_DIR/template_build.log"; die "building the template database failed"; }
-  psql -q -d postgres -c "ALTER DATABASE \"${TEMPLATE_DB}_build\" RENAME TO \"$TEMPLATE_DB\""
-  local filestore=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
-  rm -rf "${filestore:?}/$TEMPLATE_DB"
-  [ ! -d "$filestore/${TEMPLATE_DB}_build" ] || mv "$filestore/${TEMPLATE_DB}_build" "$filestore/$TEMPLATE_DB"
+  template_exists && return
+  mkdir -p "$CACHE_DIR"
+  (
+    flock 9
+    template_exists && exit 0
+    log "Building template database $TEMPLATE_DB with $DEMO_APPS and demo data (several minutes, once)"
+    dropdb --if-exists --force "${TEMPLATE_DB}_build"
+    odoo_bin -d "${TEMPLATE_DB}_build" -i "$DEMO_APPS" --with-demo --stop-after-init \
+      --log-level=warn --without-demo=False >"$CACHE_DIR/template_build.log" 2>&1 ||
+      { tail -50 "$CACHE_DIR/template_build.log"; die "building the template database failed"; }
+    psql -q -d postgres -c "ALTER DATABASE \"${TEMPLATE_DB}_build\" RENAME TO \"$TEMPLATE_DB\""
+    local filestore=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
+    rm -rf "${filestore:?}/$TEMPLATE_DB"
+    [ ! -d "$filestore/${TEMPLATE_DB}_build" ] || mv "$filestore/${TEMPLATE_DB}_build" "$filestore/$TEMPLATE_DB"
+  ) 9>"$CACHE_DIR/template.lock" || exit 1
+}
+
+template_exists() {
+  psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$TEMPLATE_DB'" | grep -q 1
 }
 
 # Copy the template into a fresh database named $1 (dropping any old one).

@@ -154,6 +154,56 @@ class TestMcpListsResourcesPrompts(McpHttpCase):
         listed = self._result("resources/list")["resources"]
         self.assertNotIn(uri, [r["uri"] for r in listed])
 
+    def test_record_resources_are_read_through_read_records(self):
+        """A resource read uses the read_records tool's field policy and is
+        audited like a call of that tool, found or not."""
+        tool = self.env.ref("mcp_gateway.tool_read_records")
+        partner_fields = self.env["ir.model.fields"].search([("model", "=", "res.partner")])
+
+        def field(name):
+            return partner_fields.filtered(lambda f: f.name == name)
+
+        tool.write({"default_field_ids": [(6, 0, (field("name") | field("email")
+                                                  | field("phone")).ids)],
+                    "hidden_field_ids": [(6, 0, field("email").ids)]})
+        partner = self.env["res.partner"].create(
+            {"name": "MCP Governed Partner", "email": "hidden@example.com", "phone": "+1 555"})
+        uri = f"odoo://res.partner/{partner.id}"
+        calls = self.env["mcp.call"].sudo()
+        before = calls.search_count([])
+
+        record = json.loads(self._result("resources/read", {"uri": uri})["contents"][0]["text"])
+        self.assertEqual(record["name"], "MCP Governed Partner")
+        self.assertEqual(record["phone"], "+1 555")
+        self.assertNotIn("email", record)
+        self.assertNotIn("hidden@example.com", json.dumps(record))
+
+        missing = "odoo://res.partner/987654321"
+        self.assertIn("error", self._rpc("resources/read", {"uri": missing},
+                                         headers=LEGACY).json())
+        self.assertEqual(calls.search_count([]), before + 2)
+        failed, read = calls.search([], limit=2)
+        self.assertEqual((read.method, read.tool_id, read.arguments, read.outcome,
+                          read.user_id), ("resources/read", tool, {"uri": uri}, "success",
+                                          self.mcp_user))
+        self.assertEqual((failed.method, failed.outcome), ("resources/read", "protocol_error"))
+        self.assertIn("No record", failed.error_message)
+
+    def test_record_resources_count_against_rate_limits(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mcp_gateway.rate_limit_user_per_day", 2)
+        uri = f"odoo://res.users/{self.mcp_user.id}"
+        for _ in range(2):
+            self._result("resources/read", {"uri": uri})
+        refused = self._rpc("resources/read", {"uri": uri}, headers=LEGACY).json()["error"]
+        self.assertEqual(refused["code"], -32000)
+        self.assertIn("Rate limit reached", refused["message"])
+        modern = self._modern_rpc("resources/read", {"uri": uri}, headers={"Mcp-Name": uri})
+        self.assertEqual(modern.status_code, 429)
+        self.assertEqual(modern.json()["error"]["code"], -32000)
+        last = self.env["mcp.call"].sudo().search([], limit=1)
+        self.assertEqual((last.method, last.outcome), ("resources/read", "tool_error"))
+
     def test_modern_resource_read_has_cache_hints(self):
         uri = f"odoo://res.users/{self.mcp_user.id}"
         response = self._modern_rpc("resources/read", {"uri": uri}, headers={"Mcp-Name": uri})
