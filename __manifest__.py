@@ -2,7 +2,7 @@
     "name": "MCP Gateway",
     "summary": "Serve the Model Context Protocol from Odoo: governed, audited AI tools "
     "that run with each user's own permissions",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Productivity",
     "website": "https://github.com/mcp-gateway/mcp_gateway",
     "author": "MCP Gateway developers",

@@ -235,6 +235,7 @@ class McpOauthController(http.Controller):
             "client_id": client.id,
             "user_id": user.id,
             "redirect_uri": redirect_uri,
+            "redirect_uri_given": bool(params.get("redirect_uri")),
             "scope": scope,
             "audience": audience,
             "code_challenge": params["code_challenge"],
@@ -372,7 +373,10 @@ class McpOauthController(http.Controller):
             raise TokenError("invalid_grant", "The authorization code was already used.")
         if code.expires_at < fields.Datetime.now():
             raise TokenError("invalid_grant", "The authorization code has expired.")
-        if params.get("redirect_uri") != code.redirect_uri:
+        # Required, and identical, when the authorization request named it; when
+        # it did not (one registered URI), it may be left out here too.
+        given = params.get("redirect_uri")
+        if (given or code.redirect_uri_given) and given != code.redirect_uri:
             raise TokenError("invalid_grant", "redirect_uri differs from the authorization "
                              "request.")
         verifier = params.get("code_verifier") or ""

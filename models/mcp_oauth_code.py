@@ -22,6 +22,10 @@ class McpOauthCode(models.Model):
                                 ondelete="cascade", index=True)
     user_id = fields.Many2one("res.users", required=True, readonly=True, ondelete="cascade")
     redirect_uri = fields.Char(required=True, readonly=True)
+    redirect_uri_given = fields.Boolean(
+        readonly=True, help="Whether the authorization request named the redirect URI "
+        "(a client with one registered URI may leave it out); only then must the token "
+        "request repeat it (RFC 6749, 4.1.3).")
     scope = fields.Char(required=True, readonly=True)
     audience = fields.Char(required=True, readonly=True)
     code_challenge = fields.Char(required=True, readonly=True)

@@ -194,6 +194,32 @@ class TestOauthFlow(OauthHttpCase):
         self.assertEqual(response.json()["error"], "invalid_grant")
         self.assertFalse(self.env["mcp.oauth.token"].sudo().search([]))
 
+    def test_redirect_uri_is_repeated_only_when_it_was_given(self):
+        """RFC 6749 4.1.3: a client with one registered redirect URI may leave it
+        out of both requests; once named, the token request must repeat it."""
+        client = self.register()
+        verifier, challenge = pkce_pair()
+        answer = self.consent(self.authorize_params(client["client_id"], challenge,
+                                                    redirect_uri=None))
+        exchange = {"grant_type": "authorization_code", "code": answer["code"],
+                    "client_id": client["client_id"], "code_verifier": verifier}
+        other = self.token_request({**exchange, "redirect_uri": "https://other.example/cb"})
+        self.assertEqual(other.json().get("error"), "invalid_grant")
+        # The refused exchange above spent the code (and revokes what it gave).
+        verifier, challenge = pkce_pair()
+        answer = self.consent(self.authorize_params(client["client_id"], challenge,
+                                                    redirect_uri=None))
+        left_out = self.token_request({**exchange, "code": answer["code"],
+                                       "code_verifier": verifier})
+        self.assertEqual(left_out.status_code, 200, left_out.text)
+
+        verifier, challenge = pkce_pair()
+        answer = self.consent(self.authorize_params(client["client_id"], challenge))
+        missing = self.token_request({**exchange, "code": answer["code"],
+                                      "code_verifier": verifier})
+        self.assertEqual(missing.status_code, 400)
+        self.assertEqual(missing.json()["error"], "invalid_grant")
+
     def test_replayed_code_is_refused_and_revokes(self):
         client = self.register()
         verifier, challenge = pkce_pair()
