@@ -5,9 +5,12 @@ class McpCall(models.Model):
     """The audit trail: one record per MCP request that reached a tool or failed
     on the way there.
 
-    A call is recorded by the calling user in the request's own transaction,
-    after the tool's work has been committed to or rolled back from its savepoint,
-    so a failed call leaves its record and nothing else.
+    A call is recorded in the request's own transaction, after the tool's work
+    has been committed to or rolled back from its savepoint, so a failed call
+    leaves its record and nothing else. Nobody may create or change these records
+    through the ORM's access rights, not even a manager: only the dispatcher
+    writes them (see ``ToolCallRunner._record``), so a user cannot add calls
+    that never happened.
     """
 
     _name = "mcp.call"

@@ -161,7 +161,10 @@ class ToolCallRunner:
         if len(json.dumps(stored_arguments, default=str)) > AUDIT_ARGUMENTS_MAX_CHARS:
             stored_arguments = {"_truncated": json.dumps(stored_arguments, default=str)[
                 :AUDIT_ARGUMENTS_MAX_CHARS]}
-        self.env["mcp.call"].create({
+        # sudo: the audit log is this addon's own record of what happened; no
+        # user has create rights on it, so none can add calls that never ran.
+        # Its user is the caller, set explicitly.
+        self.env["mcp.call"].sudo().create({
             "user_id": self.env.uid,
             "tool_id": tool.id if tool else False,
             "tool_name": name,

@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import MCP_USER_GROUPS, McpHttpCase
@@ -211,3 +212,15 @@ class TestToolsRunAsTheCaller(McpHttpCase):
         every = self.env["mcp.call"].with_user(self.mcp_manager).search([])
         self.assertIn(self.mcp_user, every.user_id)
         self.assertIn(self.mcp_manager, every.user_id)
+
+    def test_nobody_can_forge_or_edit_calls(self):
+        """The audit log is written by the dispatcher only: neither a user nor a
+        manager may add a call that never ran, or change one that did."""
+        self.call_tool("count_records", {"model": "res.partner"})
+        for user in (self.mcp_user, self.mcp_manager):
+            calls = self.env["mcp.call"].with_user(user)
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                calls.create({"user_id": user.id, "tool_name": "count_records",
+                              "outcome": "success"})
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                calls.search([], limit=1).write({"outcome": "tool_error"})
