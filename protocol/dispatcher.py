@@ -154,6 +154,7 @@ class McpDispatcher(FeatureMethods):
         if not self.stateless and method != "initialize":
             try:
                 self._check_session()
+                self._check_handshake_version()
             except McpProtocolError as error:
                 return self._error_answer(request_id, error)
         if "id" not in message:
@@ -199,6 +200,25 @@ class McpDispatcher(FeatureMethods):
                 INVALID_REQUEST, "Session not found or expired; initialize a new one.",
                 http_status=404)
 
+    def _handshake_version(self):
+        """The revision of a legacy request after ``initialize``."""
+        return (
+            self.headers.get("MCP-Protocol-Version")
+            or self.session.protocol_version
+            or versions.DEFAULT_HEADERLESS_VERSION
+        )
+
+    def _check_handshake_version(self):
+        """A legacy request (notifications included) must name a revision we speak."""
+        version = self._handshake_version()
+        if version not in versions.HANDSHAKE_VERSIONS:
+            raise McpProtocolError(
+                UNSUPPORTED_PROTOCOL_VERSION,
+                f"Unsupported MCP-Protocol-Version {version!r}; supported: "
+                f"{', '.join(versions.SUPPORTED_VERSIONS)}.",
+                data={"supported": list(versions.SUPPORTED_VERSIONS)},
+                http_status=400)
+
     def _error_answer(self, request_id, error):
         payload = {"jsonrpc": "2.0", "id": request_id, "error": error.to_error()}
         return McpHttpAnswer(error.http_status, payload)
@@ -210,33 +230,25 @@ class McpDispatcher(FeatureMethods):
     def _is_stateless(self, method, params):
         """Which era serves this request.
 
-        Legacy when ``MCP-Protocol-Version`` is absent or names a handshake
-        revision and the body carries no ``io.modelcontextprotocol/*`` envelope;
-        stateless otherwise (where an unknown revision or a header that disagrees
-        with the body is then refused, and ``initialize`` does not exist).
+        Stateless when ``MCP-Protocol-Version`` names a stateless revision or
+        the body carries the stateless envelope (its revision or the client's
+        capabilities in ``_meta``); there an unknown revision or a header that
+        disagrees with the body is refused, and ``initialize`` does not exist.
+        Legacy otherwise, where an unknown header revision is refused (other
+        ``io.modelcontextprotocol/*`` keys, such as a task's, stay legacy).
         """
-        header = self.headers.get("MCP-Protocol-Version")
-        if header and header not in versions.HANDSHAKE_VERSIONS:
+        if self.headers.get("MCP-Protocol-Version") in versions.MODERN_VERSIONS:
             return True
         meta = (params or {}).get("_meta")
         return isinstance(meta, dict) and any(
-            isinstance(key, str) and key.startswith(versions.META_PREFIX) for key in meta)
+            key in meta
+            for key in (versions.META_PROTOCOL_VERSION, versions.META_CLIENT_CAPABILITIES))
 
     def _dispatch_handshake(self, method, params):
         if method == "initialize":
             version = versions.LATEST_HANDSHAKE_VERSION
         else:
-            version = (
-                self.headers.get("MCP-Protocol-Version")
-                or self.session.protocol_version
-                or versions.DEFAULT_HEADERLESS_VERSION
-            )
-            if version not in versions.HANDSHAKE_VERSIONS:
-                raise McpProtocolError(
-                    INVALID_REQUEST,
-                    f"Unsupported MCP-Protocol-Version {version!r}.",
-                    data={"supported": list(versions.SUPPORTED_VERSIONS)},
-                    http_status=400)
+            version = self._handshake_version()  # checked in _handle_message
         handler = self._validated_handler(method, version, params, not_found_status=200)
         result = handler(version, params or {})
         return self._serialize(method, version, result)

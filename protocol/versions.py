@@ -12,7 +12,6 @@ DEFAULT_HEADERLESS_VERSION = "2025-03-26"
 # The batching of JSON-RPC messages existed only in this revision.
 BATCHING_VERSIONS = ("2025-03-26",)
 
-META_PREFIX = "io.modelcontextprotocol/"
 META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion"
 META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities"
 META_CLIENT_INFO = "io.modelcontextprotocol/clientInfo"
