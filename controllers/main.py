@@ -31,7 +31,7 @@ class McpController(http.Controller):
         if (httprequest.content_length or 0) > max_bytes:
             return self._json_response(413, _jsonrpc_error(
                 -32600, f"Request body larger than {max_bytes} bytes."))
-        body = httprequest.get_data(cache=False)
+        body = _read_body(httprequest, max_bytes + 1)
         if len(body) > max_bytes:
             return self._json_response(413, _jsonrpc_error(
                 -32600, f"Request body larger than {max_bytes} bytes."))
@@ -75,6 +75,17 @@ class McpController(http.Controller):
 
     def _server_version(self):
         return get_manifest("mcp_gateway").get("version", "0")
+
+
+def _read_body(httprequest, limit):
+    """At most ``limit`` bytes of the body, so that one sent without
+    Content-Length (chunked) is not read whole into memory before the size
+    check. Odoo's request wrapper does not expose werkzeug's stream; it keeps
+    the werkzeug request under its private name, as its own proxies use it."""
+    wrapped = getattr(httprequest, "_HTTPRequest__wrapped", None)
+    if wrapped is None:
+        return httprequest.get_data(cache=False)
+    return wrapped.stream.read(limit)
 
 
 def _jsonrpc_error(code, message):
