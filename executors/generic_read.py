@@ -15,6 +15,7 @@ from .paging import (
 from .records import (
     RECORD_FIELD_ATTRIBUTES,
     get_model,
+    is_secret_model,
     parse_domain,
     parse_order,
     resolve_fields,
@@ -161,7 +162,7 @@ class ListModelsExecutor(ToolExecutor):
         found = []
         for name in tool._allowed_model_names() or sorted(env.registry):
             model = env[name]
-            if model._abstract or model._transient:
+            if model._abstract or model._transient or is_secret_model(name):
                 continue
             label = model._description or name
             if query and query not in name.lower() and query not in label.lower():

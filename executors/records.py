@@ -21,10 +21,18 @@ _logger = logging.getLogger(__name__)
 # Fields whose values are secrets whatever the user's rights: never described,
 # read or filtered on through MCP.
 SENSITIVE_FIELD_PATTERN = re.compile(
-    r"(^|_)(password|passwd|secret|token|api_key|apikey|signature|totp|otp|"
-    r"private_key|credential)s?($|_)",
+    r"(^|_)(password|passwd|pass|pwd|passphrase|secret|token|api_key|apikey|"
+    r"access_key|secret_key|signature|totp|otp|private_key|credential)s?($|_)",
     re.IGNORECASE,
 )
+# Secrets that a name does not give away: system parameters hold
+# ``database.secret`` (which signs sessions, cursors and request states) and
+# integration passwords.
+SENSITIVE_MODEL_FIELDS = {("ir.config_parameter", "value")}
+# Models whose every record is a credential: never listed, described or read.
+SECRET_MODELS = frozenset({
+    "res.users.apikeys", "auth_totp.device", "mcp.oauth.token", "mcp.oauth.code",
+})
 # Default fields when a caller names none: the first field of each group that
 # the model has, in this order (see ``default_fields``).
 USUAL_STATE_FIELDS = ("state", "stage_id")
@@ -47,7 +55,17 @@ RECORD_FIELD_ATTRIBUTES = ["type", "required", "selection", "relation", "store"]
 
 
 def is_sensitive(field_name):
+    """Whether a field (or an argument) of this name holds secrets, on any model."""
     return bool(SENSITIVE_FIELD_PATTERN.search(field_name))
+
+
+def is_sensitive_field(model_name, field_name):
+    """Whether ``field_name`` of ``model_name`` holds secrets."""
+    return is_sensitive(field_name) or (model_name, field_name) in SENSITIVE_MODEL_FIELDS
+
+
+def is_secret_model(model_name):
+    return model_name in SECRET_MODELS
 
 
 def get_model(env, tool, model_name):
@@ -71,6 +89,9 @@ def get_model(env, tool, model_name):
         raise ToolError(
             f"Unknown model {model_name!r}. Call list_models to find the technical name."
         )
+    if is_secret_model(model_name):
+        raise ToolError(f"Model {model_name!r} holds credentials: it is not reachable "
+                        "through MCP.")
     model = env[model_name]
     if model._abstract or model._transient:
         raise ToolError(f"Model {model_name!r} holds no stored records.")
@@ -91,7 +112,7 @@ def visible_fields(model, attributes=FIELD_ATTRIBUTES):
     return {
         name: description
         for name, description in described.items()
-        if not is_sensitive(name)
+        if not is_sensitive_field(model._name, name)
         and name not in hidden
         and (allowed is None or name in allowed or name in ALWAYS_ALLOWED_FIELDS)
     }
@@ -198,7 +219,7 @@ def _check_filtered_fields(model, domain):
     those inside the sub-domains of ``any`` / ``not any`` on related models."""
     for condition in domain.iter_conditions():
         path = condition.field_expr.split(".")
-        if any(is_sensitive(part) for part in path):
+        if _path_is_sensitive(model, path):
             raise ToolError(f"Filtering on {condition.field_expr!r} is not allowed.")
         if _outside_field_policy(model, path):
             raise ToolError(
@@ -209,6 +230,20 @@ def _check_filtered_fields(model, domain):
             comodel = _comodel_at(model, path)
             if comodel is not None:
                 _check_filtered_fields(comodel, Domain(condition.value))
+
+
+def _path_is_sensitive(model, path):
+    """Whether a field path crosses a secret field or ends in a secret model."""
+    for field_name in path:
+        if is_sensitive_field(model._name, field_name):
+            return True
+        field = model._fields.get(field_name)
+        if field is None or not field.relational:
+            return False
+        if is_secret_model(field.comodel_name):
+            return True
+        model = model.env[field.comodel_name]
+    return False
 
 
 def _comodel_at(model, path):

@@ -8,7 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..executors import EXECUTORS
-from ..executors.records import is_sensitive
+from ..executors.records import is_sensitive_field
 from ..protocol.tool_policy import extend_input_schema
 
 _logger = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ class McpTool(models.Model):
         for tool in self:
             models_allowed = tool.model_id | tool.model_ids
             for field in tool.allowed_field_ids | tool.default_field_ids:
-                if is_sensitive(field.name):
+                if is_sensitive_field(field.model, field.name):
                     raise ValidationError(self.env._(
                         "Field %(field)s holds secrets: no tool may expose it.",
                         field=field.name))

@@ -11,7 +11,12 @@ import re
 from odoo.exceptions import AccessError
 
 from ..executors import ToolError
-from ..executors.records import get_model, resolve_fields, serialize_records
+from ..executors.records import (
+    get_model,
+    is_secret_model,
+    resolve_fields,
+    serialize_records,
+)
 
 RECORD_URI = re.compile(r"^odoo://(?P<model>[a-z_][a-z0-9_.]*)/(?P<id>[1-9][0-9]{0,17})$")
 RECORD_TEMPLATE = "odoo://{model}/{id}"
@@ -111,7 +116,7 @@ class _NoTool:
 def readable_model(env, model_name):
     """The caller's recordset of ``model_name`` if it is a stored model they may
     read, else None."""
-    if not model_name or model_name not in env.registry:
+    if not model_name or model_name not in env.registry or is_secret_model(model_name):
         return None
     model = env[model_name]
     if model._abstract or model._transient or not model.has_access("read"):

@@ -140,6 +140,39 @@ class TestToolsRunAsTheCaller(McpHttpCase):
         described = self.assertToolOk(self.call_tool("describe_model", {"model": "res.users"}))
         self.assertNotIn("password", described["fields"])
 
+    def test_credentials_stay_out_of_reach_even_for_an_admin(self):
+        """System parameters hold database.secret and integration passwords, and
+        some models hold nothing but credentials: an administrator, who may
+        read them in the web client, still cannot reach them through MCP."""
+        parameters = {"model": "ir.config_parameter"}
+        described = self.assertToolOk(self.call_tool(
+            "describe_model", parameters, key=self.admin_key))
+        self.assertIn("key", described["fields"])
+        self.assertNotIn("value", described["fields"])
+        self.assertToolError(self.call_tool(
+            "search_records", {**parameters, "fields": ["key", "value"]},
+            key=self.admin_key), "value")
+        self.assertToolError(self.call_tool(
+            "count_records", {**parameters, "domain": [["value", "like", "a"]]},
+            key=self.admin_key), "not allowed")
+        servers = self.assertToolOk(self.call_tool(
+            "describe_model", {"model": "ir.mail_server"}, key=self.admin_key))
+        self.assertIn("smtp_user", servers["fields"])
+        self.assertNotIn("smtp_pass", servers["fields"])
+
+        for model in ("res.users.apikeys", "mcp.oauth.token"):
+            self.assertToolError(self.call_tool(
+                "count_records", {"model": model}, key=self.admin_key), "credentials")
+        listed = self.assertToolOk(self.call_tool(
+            "list_models", {"query": "key"}, key=self.admin_key))
+        self.assertNotIn("res.users.apikeys", [m["model"] for m in listed["models"]])
+        # Nor through a relation: a client's grants, users' keys.
+        for model, path in (("mcp.oauth.client", "token_ids.scope"),
+                            ("res.users", "api_key_ids.name")):
+            self.assertToolError(self.call_tool(
+                "count_records", {"model": model, "domain": [[path, "!=", False]]},
+                key=self.admin_key), "not allowed")
+
     def test_missing_record_is_a_tool_error(self):
         self.assertToolError(
             self.call_tool("read_records", {"model": "res.partner", "ids": [987654321]}),
