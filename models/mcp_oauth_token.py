@@ -38,10 +38,13 @@ def resource_metadata_url(httprequest):
 
 def normalize_scope(requested):
     """Known scopes from a space-separated string, in a stable order; unknown
-    ones are ignored (RFC 6749 3.3 lets the server narrow a request)."""
+    ones are ignored (RFC 6749 3.3 lets the server narrow a request). No scope
+    asked: every scope; only unknown ones: reading alone, never an empty grant."""
     asked = set((requested or "").split())
     granted = [scope for scope in SCOPES if scope in asked]
-    return " ".join(granted) if granted or asked else " ".join(SCOPES)
+    if granted:
+        return " ".join(granted)
+    return SCOPE_READ if asked else " ".join(SCOPES)
 
 
 def _config_int(env, key, default):

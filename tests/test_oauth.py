@@ -243,6 +243,14 @@ class TestOauthFlow(OauthHttpCase):
                                 key=tokens["access_token"])
         self.assertToolOk(result)
 
+    def test_unknown_scopes_alone_grant_reading_only(self):
+        _client, tokens = self.obtain_tokens(scope="mcp:admin openid")
+        self.assertEqual(tokens["scope"], "mcp:read")
+        response = self._rpc(
+            "tools/call", {"name": "test_write_tool", "arguments": {"model": "res.partner"}},
+            key=tokens["access_token"], headers={"MCP-Protocol-Version": "2025-11-25"})
+        self.assertEqual(response.status_code, 403, response.text)
+
     def test_read_only_token_calling_write_tool_is_403(self):
         _client, tokens = self.obtain_tokens(scope="mcp:read")
         response = self._rpc(
