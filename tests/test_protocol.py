@@ -91,11 +91,35 @@ class TestMcpProtocol(McpHttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["error"]["code"], -32600)
 
+    def test_legacy_unsupported_version_is_400(self):
+        discovered = self._modern_rpc("server/discover").json()["result"]
+        for version in ("2099-01-01", "not-a-version"):
+            response = self._rpc("tools/list", {}, headers={"MCP-Protocol-Version": version})
+            self.assertEqual(response.status_code, 400, response.text)
+            error = response.json()["error"]
+            self.assertEqual(error["code"], -32022)
+            self.assertIn(version, error["message"])
+            self.assertEqual(error["data"]["supported"], discovered["supportedVersions"])
+        notification = self._post({"jsonrpc": "2.0", "method": "notifications/initialized"},
+                                  key=self.user_key,
+                                  headers={"MCP-Protocol-Version": "2099-01-01"})
+        self.assertEqual(notification.status_code, 400)
+
     def test_oversize_body_is_refused(self):
         self.env["ir.config_parameter"].sudo().set_param("mcp_gateway.max_body_bytes", "200")
         response = self._rpc("tools/call", {"name": "count_records",
                                             "arguments": {"model": "x" * 400}})
         self.assertEqual(response.status_code, 413)
+        # The same without Content-Length: a chunked body is cut at the limit.
+        chunks = iter([b'{"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"x": "',
+                       b"y" * 400, b'"}}'])
+        response = self.url_open("/mcp", data=chunks, headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.user_key}"})
+        self.assertEqual(response.status_code, 413)
+        response = self.url_open("/mcp", data=iter([b'{"jsonrpc": "2.0", ', b'"id": 1, "method": "ping"}']),
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": f"Bearer {self.user_key}"})
+        self.assertEqual(response.status_code, 200, response.text)
 
     # -- stateless era (2026-07-28) ---------------------------------------
 
@@ -142,6 +166,22 @@ class TestMcpProtocol(McpHttpCase):
         response = self._modern_rpc(
             "tools/call", {"name": "count_records", "arguments": {"model": "res.partner"}},
             headers={"Mcp-Name": "search_records"})
+        self.assertEqual(response.json()["error"]["code"], -32020)
+
+    def test_modern_missing_headers(self):
+        call = {"name": "count_records", "arguments": {"model": "res.partner"}}
+        for header in ("MCP-Protocol-Version", "Mcp-Method", "Mcp-Name"):
+            response = self._modern_rpc("tools/call", call, headers={header: None})
+            self.assertEqual(response.status_code, 400, header)
+            error = response.json()["error"]
+            self.assertEqual(error["code"], -32020, header)
+            self.assertIn(header, error["message"])
+        encoded = "=?base64?" + base64.b64encode("odoo://res.partner/1".encode()).decode() + "?="
+        response = self._modern_rpc("resources/read", {"uri": "odoo://res.partner/1"},
+                                    headers={"Mcp-Name": encoded})
+        self.assertEqual(response.status_code, 200, response.text)
+        response = self._modern_rpc("resources/read", {"uri": "odoo://res.partner/1"},
+                                    headers={"Mcp-Name": "=?base64?not base64!?="})
         self.assertEqual(response.json()["error"]["code"], -32020)
 
     def test_modern_missing_meta(self):

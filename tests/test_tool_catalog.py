@@ -27,6 +27,25 @@ class TestToolCatalog(McpHttpCase):
         self.assertTrue(search["annotations"]["readOnlyHint"])
         self.assertEqual(search["title"], "Search records")
 
+    def test_every_tool_has_title_annotations_and_a_valid_name(self):
+        response = self._rpc("tools/list", {}, key=self.manager_key,
+                             headers={"MCP-Protocol-Version": "2025-11-25"})
+        tools = response.json()["result"]["tools"]
+        self.assertTrue(tools)
+        for tool in tools:
+            self.assertRegex(tool["name"], r"^[A-Za-z0-9_.-]{1,128}$")
+            self.assertTrue(tool["title"], tool["name"])
+            self.assertTrue(tool["description"], tool["name"])
+            self.assertEqual(tool["inputSchema"]["type"], "object", tool["name"])
+            hints = tool["annotations"]
+            for hint in ("readOnlyHint", "destructiveHint", "idempotentHint",
+                         "openWorldHint"):
+                self.assertIsInstance(hints[hint], bool, (tool["name"], hint))
+        for name in ("x" * 129, "café", "a b"):
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                self.env["mcp.tool"].create({"name": name, "kind": "search_records"})
+        self.env["mcp.tool"].create({"name": "a" * 128, "kind": "search_records"})
+
     def test_manager_only_tool_is_hidden_and_refused_for_users(self):
         tool = self.env.ref("mcp_gateway.tool_count_records")
         tool.group_ids = self.env.ref("mcp_gateway.group_mcp_manager")
