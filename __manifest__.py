@@ -13,6 +13,7 @@
         "security/mcp_gateway_groups.xml",
         "security/ir.model.access.csv",
         "security/mcp_gateway_rules.xml",
+        "data/mcp_gateway_defaults.xml",
         "data/mcp_tool_data.xml",
         "views/mcp_tool_views.xml",
         "views/mcp_call_views.xml",

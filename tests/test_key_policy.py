@@ -2,6 +2,7 @@ from datetime import datetime, timezone
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.convert import convert_file
 
 from .common import MCP_USER_GROUPS
 from .oauth_common import OauthHttpCase
@@ -202,3 +203,11 @@ class TestSecuritySettings(OauthHttpCase):
         self.assertEqual(params.get_param("mcp_gateway.client_registration"), "closed")
         self.assertEqual(self.env.ref("mcp_gateway.group_mcp_user").api_key_duration, 30)
         self.assertEqual(self.env["res.config.settings"].create({}).mcp_gateway_key_duration, 30)
+
+    def test_an_update_keeps_the_key_duration_set_in_settings(self):
+        group = self.env.ref("mcp_gateway.group_mcp_user")
+        self.assertEqual(group.api_key_duration, 90, "the install-time default")
+        group.api_key_duration = 30
+        for filename in ("security/mcp_gateway_groups.xml", "data/mcp_gateway_defaults.xml"):
+            convert_file(self.env, "mcp_gateway", filename, {}, mode="update")
+        self.assertEqual(group.api_key_duration, 30)
