@@ -1,5 +1,7 @@
 """``aggregate_records``: group records and compute measures with ``_read_group``."""
 
+import datetime
+
 from odoo.fields import Domain
 from odoo.models import BaseModel
 
@@ -87,7 +89,8 @@ class AggregateRecordsExecutor(ToolExecutor):
                 "groups": {
                     "type": "array",
                     "description": "One object per group: each group_by value "
-                    "(many2one as {id, name}), count, and each measure.",
+                    "(many2one as [id, name], a period as the date it starts on), "
+                    "count, and each measure.",
                     "items": {
                         "type": "object",
                         "properties": {"count": {"type": "integer"}},
@@ -95,6 +98,8 @@ class AggregateRecordsExecutor(ToolExecutor):
                     },
                 },
                 "has_more": {"type": "boolean"},
+                "tz": {"type": "string", "description": "Time zone in which datetime "
+                       "periods are cut."},
             },
             "required": ["model", "group_by", "measures", "groups", "has_more"],
         }
@@ -134,13 +139,17 @@ class AggregateRecordsExecutor(ToolExecutor):
             for spec, value in zip(measures, row[len(group_by) + 1 :], strict=True):
                 group[spec] = value
             groups.append(group)
-        return {
+        result = {
             "model": model._name,
             "group_by": group_by,
             "measures": measures,
             "groups": groups,
             "has_more": len(rows) > limit,
         }
+        if any(model._fields[spec.partition(":")[0]].type == "datetime"
+               for spec in group_by):
+            result["tz"] = env.tz.zone
+        return result
 
     def _check_group_by(self, model, available, spec):
         name, _sep, granularity = spec.partition(":")
@@ -185,7 +194,12 @@ class AggregateRecordsExecutor(ToolExecutor):
         return spec
 
     def _group_value(self, model, spec, value):
+        """A group's value in the records' compact form: many2one as [id, name];
+        a period of a datetime as the local date it starts on (``_read_group``
+        cuts periods in the user's time zone, named by the result's ``tz``)."""
         if isinstance(value, BaseModel):
-            return {"id": value.id, "name": value.display_name} if value else None
+            return [value.id, value.display_name] if value else None
         field_type = model._fields[spec.partition(":")[0]].type
+        if field_type == "datetime" and isinstance(value, datetime.datetime):
+            return value.date().isoformat()
         return serialize_value(value, field_type)

@@ -35,7 +35,7 @@ class TestAggregateRecords(ToolContractCase):
         }
         self.assertTrue(expected, "demo sale orders expected")
         got = {
-            group["partner_id"]["id"]: (group["count"], group["amount_total:sum"])
+            group["partner_id"][0]: (group["count"], group["amount_total:sum"])
             for group in result["groups"]
         }
         self.assertEqual(got, expected)
@@ -66,6 +66,23 @@ class TestAggregateRecords(ToolContractCase):
         self.assertEqual(
             total["groups"][0]["count"], self.env["sale.order"].search_count([])
         )
+
+    def test_datetime_periods_are_local_dates(self):
+        """An order placed at 23:30 UTC falls on the next day in Brussels."""
+        admin = self.env.ref("base.user_admin")
+        admin.tz = "Europe/Brussels"
+        order = self.env["sale.order"].create({
+            "partner_id": self.env.ref("base.res_partner_2").id,
+            "date_order": "2021-03-14 23:30:00", "client_order_ref": "tz-check"})
+        result = self.assertToolOk(self.call_tool("aggregate_records", {
+            "model": "sale.order", "domain": [["id", "=", order.id]],
+            "group_by": ["date_order:day", "partner_id"]}, key=self.admin_key))
+        self.assertMatchesOutputSchema("aggregate_records", result, key=self.admin_key)
+        self.assertEqual(result["tz"], "Europe/Brussels")
+        group = result["groups"][0]
+        self.assertEqual(group["date_order:day"], "2021-03-15")
+        self.assertEqual(group["partner_id"], [order.partner_id.id,
+                                               order.partner_id.display_name])
 
     def test_bad_specs_are_tool_errors(self):
         self.assertToolError(
