@@ -318,9 +318,6 @@ class SearchRecordsExecutor(RecordListExecutor):
         })
 
     def execute(self, tool, env, arguments):
-        if arguments.get("cursor") and arguments.get("offset"):
-            raise ToolError("Give either offset or cursor, not both: a cursor already "
-                            "knows where its page starts.")
         model = get_model(env, tool, arguments.get("model"))
         domain = parse_domain(model, arguments.get("domain"))
         domain &= Domain(filters_domain(model, arguments.get("filters")))
@@ -334,6 +331,8 @@ class SearchRecordsExecutor(RecordListExecutor):
 
         offset, last_id, note = arguments.get("offset") or 0, None, None
         if arguments.get("cursor"):
+            # The cursor knows where its page starts: an offset repeated from the
+            # first call (as the cursor asks for the other arguments) is spent.
             offset, last_id = read_cursor(env, tool, signed_query, arguments["cursor"])
         if last_id:
             # One record more, before the page: the last one of the previous page
@@ -348,7 +347,7 @@ class SearchRecordsExecutor(RecordListExecutor):
         else:
             records = model.search(domain, offset=offset, limit=limit, order=order)
 
-        if len(records) < limit:
+        if len(records) < limit and (records or not offset):
             total = offset + len(records)
         else:
             total = model.search_count(domain)

@@ -87,6 +87,22 @@ class TestCompactResults(McpHttpCase):
         self.assertEqual(sorted(seen), sorted(self.partners.ids))
         self.assertEqual(len(set(seen)), 30)
 
+    def test_offset_then_cursor_with_the_same_arguments(self):
+        """A first page at an offset, then its cursor with the other arguments
+        repeated unchanged (offset included), as the cursor's description says."""
+        pages = self._all_pages("search_records", {
+            "model": "res.partner", "domain": self.domain, "fields": ["name"],
+            "limit": 7, "offset": 10, "order": "id"})
+        seen = [r["id"] for _res, page in pages for r in page["records"]]
+        self.assertEqual(seen, sorted(self.partners.ids)[10:])
+        self.assertEqual({page["total"] for _res, page in pages}, {30})
+
+    def test_offset_past_the_end_keeps_the_true_total(self):
+        page = self.assertToolOk(self._search(domain=self.domain, offset=1000))
+        self.assertEqual(page["records"], [])
+        self.assertEqual(page["total"], 30)
+        self.assertFalse(page["has_more"])
+
     def test_tampered_or_foreign_cursor_is_refused(self):
         arguments = {"domain": self.domain, "fields": ["name"], "limit": 5}
         first = self.assertToolOk(self._search(**arguments))
