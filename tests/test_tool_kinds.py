@@ -311,6 +311,39 @@ class TestServerActionTools(ToolContractCase):
         form.group_ids.add(self.runners)
         return form.save()
 
+    def test_a_server_fault_is_neutral_logged_recorded_and_undone(self):
+        """An action that writes, then fails in a way no user can fix: the
+        client gets a neutral message, the log gets the traceback and the
+        one-line call record, the audit log the call, and the write is undone."""
+        self.action.code = (
+            "records.write({'comment': env.context['mcp_arguments']['note']})\n"
+            "total = 1 / 0\n"
+        )
+        self._make_tool_in_the_ui({
+            "type": "object", "additionalProperties": False, "required": ["ids", "note"],
+            "properties": {"ids": {"type": "array", "items": {"type": "integer"}},
+                           "note": {"type": "string"}}})
+        partner = self.env["res.partner"].create({"name": "MCP Fault", "comment": "before"})
+        with self.assertLogs("odoo.addons.mcp_gateway.protocol.tool_calls") as logs:
+            result = self.call_tool(
+                "note_partners", {"ids": [partner.id], "note": "half done"},
+                key=self.runner_key)
+        text = self.assertToolError(result, "Internal error", "Nothing was changed")
+        self.assertNotIn("ZeroDivision", text)
+        self.assertNotIn("Traceback", text)
+        self.assertTrue(any("ZeroDivisionError" in line and "Traceback" in line
+                            for line in logs.output), logs.output)
+        self.assertTrue(any("MCP tools/call note_partners by mcp_runner" in line
+                            and "server_error in" in line for line in logs.output),
+                        logs.output)
+        partner.invalidate_recordset()
+        self.assertEqual(str(partner.comment), "<p>before</p>")
+        call = self.env["mcp.call"].sudo().search(
+            [("tool_name", "=", "note_partners")], order="id desc", limit=1)
+        self.assertEqual(call.outcome, "server_error")
+        self.assertEqual(call.user_id, self.runner)
+        self.assertNotIn("1 / 0", call.error_message or "")
+
     def test_listed_and_callable_for_its_group_only(self):
         tool = self._make_tool_in_the_ui(
             {
