@@ -19,6 +19,14 @@ META_SERVER_INFO = "io.modelcontextprotocol/serverInfo"
 META_LOG_LEVEL = "io.modelcontextprotocol/logLevel"
 
 
+# List methods whose items gained ``title`` in 2025-06-18, and the list's key.
+LISTED_ITEMS = {
+    "prompts/list": "prompts",
+    "resources/list": "resources",
+    "resources/templates/list": "resourceTemplates",
+}
+
+
 def at_least(version, minimum):
     """Whether ``version`` is ``minimum`` or newer (all revisions are dates)."""
     return version >= minimum
@@ -44,6 +52,11 @@ def downgrade_result(method, version, result):
         result["content"] = [
             block for block in result.get("content", ()) if block.get("type") != "resource_link"
         ]
+    elif method in LISTED_ITEMS:
+        for item in result.get(LISTED_ITEMS[method], ()):
+            item.pop("icons", None)
+            if not at_least(version, "2025-06-18"):
+                item.pop("title", None)
     elif method == "initialize":
         result.get("serverInfo", {}).pop("icons", None)
         if not at_least(version, "2025-06-18"):
