@@ -132,10 +132,12 @@ async def list_sale_orders(mcp, json2):
         all(name in record for name in wanted) and isinstance(record["amount_total"], list)
         for record in records
     )
-    verdict = "PASS" if found["text"] <= BAR_BYTES and complete else "FAIL"
-    print(f"  bar: <= {BAR_BYTES} B of JSON text naming customer, date, total with "
-          f"currency, state, salesperson for each: {found['text']} B, "
-          f"{'all named' if complete else 'NOT all named'} -> {verdict}")
+    twenty = len(records) == 20
+    verdict = "PASS" if found["text"] <= BAR_BYTES and complete and twenty else "FAIL"
+    print(f"  bar: 20 orders in <= {BAR_BYTES} B of JSON text naming customer, date, "
+          f"total with currency, state, salesperson for each: {len(records)} orders, "
+          f"{found['text']} B, {'all named' if complete else 'NOT all named'} "
+          f"-> {verdict}")
     return verdict == "PASS"
 
 
