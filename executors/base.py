@@ -42,9 +42,13 @@ class ToolExecutor:
             allowed_models = tool._allowed_model_names()
             if allowed_models:
                 parts.append(f"Works on these models only: {', '.join(allowed_models)}.")
-        hidden = tool.sudo().hidden_field_ids  # the tool's own configuration
-        if hidden:
-            parts.append(f"Hidden fields: {', '.join(sorted(hidden.mapped('name')))}.")
+        config = tool.sudo()  # the tool's own configuration
+        if config.allowed_field_ids:
+            parts.append("Only these fields: "
+                         f"{', '.join(sorted(config.allowed_field_ids.mapped('name')))}.")
+        if config.hidden_field_ids:
+            parts.append("Hidden fields: "
+                         f"{', '.join(sorted(config.hidden_field_ids.mapped('name')))}.")
         return " ".join(parts)
 
     def check_configuration(self, tool):

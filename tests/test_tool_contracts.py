@@ -338,6 +338,8 @@ class TestFieldPolicy(ToolContractCase):
             "items"
         ]["enum"]
         self.assertEqual(enum, ["display_name", "id", "name"])
+        self.assertIn("Only these fields: name.",
+                      self._tools()["search_partners"]["description"])
 
     def test_secrets_never_offered(self):
         self._bound_tool("create_user", "create_record", "res.users")
