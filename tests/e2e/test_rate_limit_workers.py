@@ -6,6 +6,7 @@ process counted for itself, twice as many calls would pass.
 """
 
 import asyncio
+import datetime
 import os
 
 import httpx2
@@ -38,7 +39,18 @@ async def count_partners(url):
         return await client.call_tool("count_records", {"model": "res.partner"})
 
 
+async def wait_past_midnight_if_near():
+    """The daily window is the UTC day: a run crossing midnight would start a
+    fresh count half-way. Start after midnight when it is less than a minute away."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    midnight = (now + datetime.timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0)
+    if (midnight - now).total_seconds() < 60:
+        await asyncio.sleep((midnight - now).total_seconds() + 1)
+
+
 async def run():
+    await wait_past_midnight_if_near()
     admin = OdooBrowser(BASE, "admin", "admin", log=lambda message: None)
     await admin.sign_in()
     previous = await call_kw(admin, "ir.config_parameter", "get_param", [PARAMETER])
