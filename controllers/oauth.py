@@ -69,6 +69,14 @@ class TokenError(Exception):
         self.status = status
 
 
+def _token_error_answer(error):
+    """An OAuth error answer; a failed client authentication names the scheme
+    to use (RFC 6749 5.2)."""
+    headers = [("WWW-Authenticate", 'Basic realm="mcp"')] if error.status == 401 else []
+    return _oauth_json({"error": error.error, "error_description": error.description},
+                       status=error.status, headers=headers)
+
+
 def _oauth_json(payload, status=200, headers=None):
     return request.make_response(
         json.dumps(payload),
@@ -333,9 +341,7 @@ class McpOauthController(http.Controller):
         except TokenError as error:
             _logger.warning("MCP OAuth: token request refused (%s: %s) from %s",
                             error.error, error.description, remote_addr)
-            headers = [("WWW-Authenticate", 'Basic realm="mcp"')] if error.status == 401 else []
-            return _oauth_json({"error": error.error, "error_description": error.description},
-                               status=error.status, headers=headers)
+            return _token_error_answer(error)
         return _oauth_json(payload)
 
     def _authenticate_client(self, params):
@@ -433,8 +439,7 @@ class McpOauthController(http.Controller):
         try:
             client = self._authenticate_client(params)
         except TokenError as error:
-            return _oauth_json({"error": error.error, "error_description": error.description},
-                               status=error.status)
+            return _token_error_answer(error)
         if not params.get("token"):
             return _oauth_json({"error": "invalid_request",
                                 "error_description": "token is missing."}, status=400)

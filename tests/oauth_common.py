@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from odoo.tests import new_test_user
 
+from ..models.mcp_oauth_token import normalize_scope
 from .common import MCP_USER_GROUPS, McpHttpCase
 
 REDIRECT_URI = "http://127.0.0.1:33418/callback"
@@ -69,6 +70,12 @@ class OauthHttpCase(McpHttpCase):
         page = self.url_open("/oauth/authorize?" + urlencode(params))
         self.assertEqual(page.status_code, 200, page.text[:500])
         self.assertEqual(page.headers.get("X-Frame-Options"), "DENY")
+        # What the user approves: the client, where the code goes, what it may do.
+        client = self.env["mcp.oauth.client"].sudo().search(
+            [("client_id", "=", params["client_id"])])
+        scopes = normalize_scope(params.get("scope")).split()
+        for shown in (client.name, params.get("redirect_uri", REDIRECT_URI), *scopes):
+            self.assertIn(shown, page.text)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         answer = self.url_open("/oauth/authorize", data={
             **params, "csrf_token": csrf, "decision": decision}, allow_redirects=False)

@@ -130,6 +130,12 @@ class TestOauthFlow(OauthHttpCase):
         # Unknown tokens are answered 200 too (RFC 7009).
         self.assertEqual(self.url_open("/oauth/revoke", data={
             "token": "mcpat_nothing", "client_id": client["client_id"]}).status_code, 200)
+        # An unknown client is refused, with the scheme to authenticate by.
+        refused = self.url_open("/oauth/revoke", data={
+            "token": tokens["refresh_token"], "client_id": "no-such-client"})
+        self.assertEqual(refused.status_code, 401)
+        self.assertEqual(refused.json()["error"], "invalid_client")
+        self.assertIn("Basic", refused.headers["WWW-Authenticate"])
 
     def test_expired_access_token_is_401(self):
         _client, tokens = self.obtain_tokens()
