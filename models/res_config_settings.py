@@ -39,7 +39,8 @@ class ResConfigSettings(models.TransientModel):
          ("closed", "Closed: metadata-document clients only")],
         string="Dynamic client registration", default="open",
         config_parameter="mcp_gateway.client_registration")
-    mcp_gateway_key_duration = fields.Float(
+    # Whole days: Odoo's api_key_duration is a float, but a key lives in days.
+    mcp_gateway_key_duration = fields.Integer(
         string="MCP key lifetime (days)",
         compute="_compute_mcp_gateway_key_duration",
         inverse="_inverse_mcp_gateway_key_duration", readonly=False,
@@ -50,7 +51,7 @@ class ResConfigSettings(models.TransientModel):
     def _compute_mcp_gateway_key_duration(self):
         duration = self.env.ref("mcp_gateway.group_mcp_user").api_key_duration
         for settings in self:
-            settings.mcp_gateway_key_duration = duration
+            settings.mcp_gateway_key_duration = round(duration)
 
     def _inverse_mcp_gateway_key_duration(self):
         for settings in self:
