@@ -77,12 +77,19 @@ def first_json(path):
     return json.JSONDecoder().raw_decode(open(path).read().lstrip())[0]
 
 names = [tool["name"] for tool in first_json(listing)["tools"]]
-expected = {"list_models", "describe_model", "search_records", "read_records", "count_records"}
+expected = {"list_models", "describe_model", "search_records", "read_records", "count_records",
+            "aggregate_records"}
 assert expected <= set(names), names
 result = first_json(call)
 assert not result.get("isError"), result
 records = result["structuredContent"]["records"]
 assert len(records) == 2 and all(r["name"] for r in records), result
+print(f"  $ mcp-inspector --cli URL --protocol-era {era} --method tools/list")
+print(f"    {len(names)} tools: {', '.join(names)}")
+print(f"  $ mcp-inspector --cli URL --protocol-era {era} --method tools/call "
+      "--tool-name search_records --tool-arg model=res.partner --tool-arg limit=2 "
+      "--tool-arg 'fields=[\"name\"]'")
+print(f"    text: {result['content'][0]['text'][:300]}")
 print(f"Inspector ({era}): tools/list gave {len(names)} tools, including "
       f"{', '.join(sorted(expected))}; tools/call search_records returned "
       f"{', '.join(repr(r['name']) for r in records)}")
