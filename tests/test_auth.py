@@ -4,6 +4,8 @@ from odoo.tests import new_test_user, tagged
 
 from .common import McpHttpCase
 
+AUTH_LOGGERS = "odoo.addons.mcp_gateway"
+
 
 @tagged("post_install", "-at_install")
 class TestMcpAuthentication(McpHttpCase):
@@ -18,6 +20,14 @@ class TestMcpAuthentication(McpHttpCase):
     def _call_count(self):
         return self.env["mcp.call"].sudo().search_count([])
 
+    def _assert_one_log_line(self, logs, fragment, secret=None):
+        """The refusal leaves one greppable line naming what failed, never the key."""
+        lines = [line for line in logs.output if "MCP auth" in line]
+        self.assertEqual(len(lines), 1, logs.output)
+        self.assertIn(fragment, lines[0])
+        if secret:
+            self.assertNotIn(secret, "\n".join(logs.output))
+
     def test_no_key_is_401_and_runs_nothing(self):
         calls_before = self._call_count()
         response = self._post({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
@@ -28,11 +38,14 @@ class TestMcpAuthentication(McpHttpCase):
 
     def test_wrong_key_is_401_and_runs_nothing(self):
         calls_before = self._call_count()
-        response = self._rpc("tools/call", {"name": "count_records",
-                                            "arguments": {"model": "res.partner"}},
-                             key=self.user_key[:-4] + "0000")
+        wrong_key = self.user_key[:-4] + "0000"
+        with self.assertLogs(AUTH_LOGGERS, level="WARNING") as logs:
+            response = self._rpc("tools/call", {"name": "count_records",
+                                                "arguments": {"model": "res.partner"}},
+                                 key=wrong_key)
         self._assert_refused(response, 401)
         self.assertEqual(self._call_count(), calls_before)
+        self._assert_one_log_line(logs, "FAIL", secret=wrong_key)
 
     def test_expired_key_is_401(self):
         key = self._make_key(self.mcp_user)
@@ -41,10 +54,13 @@ class TestMcpAuthentication(McpHttpCase):
             [datetime.datetime.now() - datetime.timedelta(minutes=1), key[:8]],
         )
         calls_before = self._call_count()
-        response = self._rpc("tools/call", {"name": "count_records",
-                                            "arguments": {"model": "res.partner"}}, key=key)
+        with self.assertLogs(AUTH_LOGGERS, level="WARNING") as logs:
+            response = self._rpc("tools/call", {"name": "count_records",
+                                                "arguments": {"model": "res.partner"}},
+                                 key=key)
         self._assert_refused(response, 401)
         self.assertEqual(self._call_count(), calls_before)
+        self._assert_one_log_line(logs, "expired", secret=key)
 
     def test_key_of_another_scope_is_401(self):
         key = self._make_key(self.mcp_user, scope="some_other_app")
