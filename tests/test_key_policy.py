@@ -133,6 +133,23 @@ class TestCompanyArgument(OauthHttpCase):
         self.assertEqual(names, ["MCPCO in branch", "MCPCO in main"])
         self.assertEqual(result["_meta"]["company"]["id"], self.main_company.id)
 
+    def test_create_record_in_the_chosen_company(self):
+        """A real write: the record is created in the company named, and in the
+        user's current company when none is."""
+        self.env.ref("mcp_gateway.tool_create_record").active = True
+        for company, expected in (("MCP Branch B", self.other_company),
+                                  (None, self.main_company)):
+            arguments = {"model": "ir.attachment",
+                         "values": {"name": f"mcp-company-{expected.id}.txt"}}
+            if company:
+                arguments["company"] = company
+            result = self.call_tool("create_record", arguments, key=self.multi_key)
+            created = self.assertToolOk(result)
+            attachment = self.env["ir.attachment"].browse(created["id"])
+            self.assertEqual(attachment.company_id, expected)
+            self.assertEqual(result["_meta"]["company"]["id"], expected.id)
+            self.assertIn(f"Company used: {expected.name}", result["content"][-1]["text"])
+
     def test_company_outside_the_users_is_refused(self):
         calls = len(self.mcp_calls())
         for company in (self.foreign_company.id, "MCP Foreign", "nope"):
