@@ -210,9 +210,12 @@ def resolve_record(comodel, value, field_label):
     part of its name. Several matches or none are errors the caller can fix.
     """
     if isinstance(value, int):
-        if not comodel.browse(value).exists():
+        # Searched, not browsed: a record the caller's rules hide is as absent
+        # as one that does not exist (no probing of ids).
+        if not comodel.search_count([("id", "=", value)], limit=1):
             raise ToolError(
-                f"{field_label}: no {comodel._name} record with id {value}."
+                f"{field_label}: no {comodel._name} record with id {value} that you "
+                "may see."
             )
         return value
     found = comodel.name_search(

@@ -154,6 +154,22 @@ class TestArgumentValidation(ToolContractCase):
         self.assertEqual(self.env[model].search_count([]), count)
         return text
 
+    def test_an_id_the_caller_may_not_see_is_unknown(self):
+        """A related id is looked up with the caller's record rules: a partner of
+        a company the user is not in is answered like a missing one."""
+        elsewhere = self.env["res.company"].create({"name": "MCP Elsewhere"})
+        hidden = self.env["res.partner"].create(
+            {"name": "MCP Hidden Parent", "company_id": elsewhere.id})
+        self.assertFalse(self.env["res.partner"].with_user(self.mcp_user).search_count(
+            [("id", "=", hidden.id)]))
+        for partner_id, fragment in ((hidden.id, "that you may see"),
+                                     (987654321, "that you may see")):
+            self.assertToolError(self.call_tool(
+                "search_partners", {"filters": {"parent_id": partner_id}}), fragment)
+        visible = self.assertToolOk(self.call_tool(
+            "search_partners", {"filters": {"parent_id": self.unique.id}}))
+        self.assertEqual(visible["records"], [])
+
     def test_wrong_type(self):
         self._refused(
             "create_partner",
