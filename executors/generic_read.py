@@ -193,6 +193,10 @@ class ListModelsExecutor(ToolExecutor):
         return result
 
 
+# Selection values a whole-model description shows per field.
+SELECTION_PREVIEW = 25
+
+
 class DescribeModelExecutor(ToolExecutor):
     kind = "describe_model"
     label = "Describe a model"
@@ -203,26 +207,52 @@ class DescribeModelExecutor(ToolExecutor):
     )
 
     def input_schema(self, tool):
-        return _with_model(tool, {})
+        return _with_model(tool, {
+            "fields": {
+                "type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                "description": "Describe only these fields, each with all its "
+                f"selection values (a whole model shows {SELECTION_PREVIEW} at most).",
+            },
+        })
 
     def execute(self, tool, env, arguments):
         model = get_model(env, tool, arguments.get("model"))
-        fields_out = {}
-        for name, description in sorted(visible_fields(model).items()):
+        available = visible_fields(model)
+        requested = arguments.get("fields")
+        if requested:
+            unknown = [name for name in requested if name not in available]
+            if unknown:
+                raise ToolError(f"Unknown or hidden field(s) on {model._name}: "
+                                f"{', '.join(unknown)}.")
+            available = {name: available[name] for name in requested}
+        fields_out, cut = {}, []
+        for name, description in sorted(available.items()):
             entry = {"type": description["type"], "label": description.get("string")}
             for flag in ("required", "readonly"):
                 if description.get(flag):
                     entry[flag] = True
-            if description.get("selection"):
+            selection = description.get("selection") or []
+            if selection:
+                # A long selection (time zones: ~600) would flood the answer.
+                if not requested and len(selection) > SELECTION_PREVIEW:
+                    entry["selection_count"] = len(selection)
+                    selection = selection[:SELECTION_PREVIEW]
+                    cut.append(name)
                 entry["selection"] = [
-                    {"value": value, "label": label} for value, label in description["selection"]
+                    {"value": value, "label": label} for value, label in selection
                 ]
             if description.get("relation"):
                 entry["relation"] = description["relation"]
             if not description.get("store"):
                 entry["stored"] = False
             fields_out[name] = entry
-        return {"model": model._name, "name": model._description, "fields": fields_out}
+        result = {"model": model._name, "name": model._description, "fields": fields_out}
+        if cut:
+            result["note"] = (
+                f"Selections of {', '.join(cut)} show their first {SELECTION_PREVIEW} "
+                "values (selection_count says how many); call describe_model with "
+                "fields=[...] to list them all.")
+        return result
 
 
 class RecordListExecutor(ToolExecutor):

@@ -187,6 +187,27 @@ class TestToolsRunAsTheCaller(McpHttpCase):
         self.assertToolError(result, "nope")
         self.assertEqual(calls.search_count([("outcome", "=", "tool_error")]), before + 2)
 
+    def test_describe_model_cuts_long_selections(self):
+        """Time zones (~600 values) would take 30 KB of a model's description."""
+        whole = self.call_tool("describe_model", {"model": "res.partner"})
+        described = self.assertToolOk(whole)
+        tz = described["fields"]["tz"]
+        self.assertEqual(len(tz["selection"]), 25)
+        self.assertGreater(tz["selection_count"], 400)
+        self.assertIn("tz", described["note"])
+        self.assertLess(len(whole["content"][0]["text"]), 20_000)
+        self.assertEqual(len(described["fields"]["type"]["selection"]),
+                         len(self.env["res.partner"]._fields["type"].selection))
+
+        one = self.assertToolOk(self.call_tool(
+            "describe_model", {"model": "res.partner", "fields": ["tz", "name"]}))
+        self.assertEqual(sorted(one["fields"]), ["name", "tz"])
+        self.assertEqual(len(one["fields"]["tz"]["selection"]), tz["selection_count"])
+        self.assertNotIn("note", one)
+        self.assertToolError(self.call_tool(
+            "describe_model", {"model": "res.partner", "fields": ["password", "nope"]}),
+            "password", "nope")
+
     def test_describe_model_includes_custom_fields(self):
         self.env["ir.model.fields"].create({
             "model_id": self.env.ref("base.model_res_partner").id,
