@@ -48,5 +48,15 @@ class OdooBrowser:
                  f"{sorted(self.redirect)}")
         return self.redirect
 
+    async def call_kw(self, model, method, args, kwargs=None):
+        """An ORM call through the web client's own RPC, as the signed-in user."""
+        response = await self.http.post(f"/web/dataset/call_kw/{model}/{method}", json={
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"model": model, "method": method, "args": args,
+                       "kwargs": kwargs or {}}})
+        payload = response.json()
+        assert "error" not in payload, payload
+        return payload["result"]
+
     async def close(self):
         await self.http.aclose()

@@ -22,16 +22,6 @@ ADMIN_KEY = os.environ["MCP_ADMIN_KEY"]
 TOOL = "count_records"
 
 
-async def call_kw(browser, model, method, args, kwargs=None):
-    response = await browser.http.post(f"/web/dataset/call_kw/{model}/{method}", json={
-        "jsonrpc": "2.0", "method": "call", "id": 1,
-        "params": {"model": model, "method": method, "args": args,
-                   "kwargs": kwargs or {}}})
-    payload = response.json()
-    assert "error" not in payload, payload
-    return payload["result"]
-
-
 async def listed_tools(url):
     http_client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {ADMIN_KEY}"},
                                      timeout=60)
@@ -43,25 +33,26 @@ async def listed_tools(url):
 async def run():
     admin = OdooBrowser(BASE, "admin", "admin", log=lambda message: None)
     await admin.sign_in()
-    [tool] = await call_kw(admin, "mcp.tool", "search_read", [[["name", "=", TOOL]]],
-                           {"fields": ["id", "description_override"]})
+    [tool] = await admin.call_kw("mcp.tool", "search_read", [[["name", "=", TOOL]]],
+                                 {"fields": ["id", "description_override"]})
     marker = "Counts records; edited on server 1, read on server 2."
     seen = []
     try:
         before = await listed_tools(URLS[1])  # fills server 2's cache
         seen.append(before[TOOL].description)
-        await call_kw(admin, "mcp.tool", "write",
-                      [[tool["id"]], {"description_override": marker}])
+        await admin.call_kw("mcp.tool", "write",
+                            [[tool["id"]], {"description_override": marker}])
         after = await listed_tools(URLS[1])
         seen.append(after[TOOL].description)
-        await call_kw(admin, "mcp.tool", "write", [[tool["id"]], {"active": False}])
+        await admin.call_kw("mcp.tool", "write", [[tool["id"]], {"active": False}])
         archived = await listed_tools(URLS[1])
         seen.append(TOOL in archived)
     finally:
-        await call_kw(admin, "mcp.tool", "write", [[tool["id"]], {
+        await admin.call_kw("mcp.tool", "write", [[tool["id"]], {
             "active": True, "description_override": tool["description_override"]}])
         await admin.close()
-    for step, value in zip(("before", "after edit", "after archive"), seen, strict=False):
+    steps = ("before", "after edit", "after archive")
+    for step, value in zip(steps, seen, strict=False):
         print(f"  [catalog] server 2, {step}: {value!r}")
     return marker, seen
 

@@ -22,15 +22,6 @@ PARAMETER = "mcp_gateway.rate_limit_credential_per_day"
 LIMIT = 6
 
 
-async def call_kw(browser, model, method, args):
-    response = await browser.http.post(f"/web/dataset/call_kw/{model}/{method}", json={
-        "jsonrpc": "2.0", "method": "call", "id": 1,
-        "params": {"model": model, "method": method, "args": args, "kwargs": {}}})
-    payload = response.json()
-    assert "error" not in payload, payload
-    return payload["result"]
-
-
 async def count_partners(url):
     http_client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {RATE_KEY}"},
                                      timeout=60)
@@ -53,8 +44,8 @@ async def run():
     await wait_past_midnight_if_near()
     admin = OdooBrowser(BASE, "admin", "admin", log=lambda message: None)
     await admin.sign_in()
-    previous = await call_kw(admin, "ir.config_parameter", "get_param", [PARAMETER])
-    await call_kw(admin, "ir.config_parameter", "set_param", [PARAMETER, str(LIMIT)])
+    previous = await admin.call_kw("ir.config_parameter", "get_param", [PARAMETER])
+    await admin.call_kw("ir.config_parameter", "set_param", [PARAMETER, str(LIMIT)])
     outcomes = []
     try:
         for number in range(LIMIT + 2):
@@ -65,8 +56,8 @@ async def run():
             print(f"  [rate] call {number + 1} on server {number % 2 + 1} "
                   f"({url}): {'refused: ' + text if result.is_error else 'ok'}")
     finally:
-        await call_kw(admin, "ir.config_parameter", "set_param",
-                      [PARAMETER, previous or False])
+        await admin.call_kw("ir.config_parameter", "set_param",
+                            [PARAMETER, previous or False])
         await admin.close()
     return outcomes, text
 
