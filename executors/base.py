@@ -44,11 +44,11 @@ class ToolExecutor:
                 parts.append(f"Works on these models only: {', '.join(allowed_models)}.")
         config = tool.sudo()  # the tool's own configuration
         if config.allowed_field_ids:
-            parts.append("Only these fields: "
-                         f"{', '.join(sorted(config.allowed_field_ids.mapped('name')))}.")
+            names = sorted(config.allowed_field_ids.mapped("name"))
+            parts.append(f"Only these fields: {', '.join(names)}.")
         if config.hidden_field_ids:
-            parts.append("Hidden fields: "
-                         f"{', '.join(sorted(config.hidden_field_ids.mapped('name')))}.")
+            names = sorted(config.hidden_field_ids.mapped("name"))
+            parts.append(f"Hidden fields: {', '.join(names)}.")
         return " ".join(parts)
 
     def check_configuration(self, tool):

@@ -246,7 +246,8 @@ class DescribeModelExecutor(ToolExecutor):
             if not description.get("store"):
                 entry["stored"] = False
             fields_out[name] = entry
-        result = {"model": model._name, "name": model._description, "fields": fields_out}
+        result = {"model": model._name, "name": model._description,
+                  "fields": fields_out}
         if cut:
             result["note"] = (
                 f"Selections of {', '.join(cut)} show their first {SELECTION_PREVIEW} "

@@ -61,7 +61,8 @@ def is_sensitive(field_name):
 
 def is_sensitive_field(model_name, field_name):
     """Whether ``field_name`` of ``model_name`` holds secrets."""
-    return is_sensitive(field_name) or (model_name, field_name) in SENSITIVE_MODEL_FIELDS
+    return (is_sensitive(field_name)
+            or (model_name, field_name) in SENSITIVE_MODEL_FIELDS)
 
 
 def is_secret_model(model_name):

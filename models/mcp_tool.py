@@ -251,8 +251,9 @@ class McpTool(models.Model):
         if self.kind:
             self.update(self._executor_defaults(self.kind))
 
-    @api.depends("kind", "model_id", "model_ids", "allowed_field_ids", "hidden_field_ids",
-                 "method_name", "server_action_id", "description_override")
+    @api.depends("kind", "model_id", "model_ids", "allowed_field_ids",
+                 "hidden_field_ids", "method_name", "server_action_id",
+                 "description_override")
     def _compute_description(self):
         for tool in self:
             tool.description = tool.description_override or (

@@ -240,9 +240,8 @@ class McpDispatcher(FeatureMethods):
         if self.headers.get("MCP-Protocol-Version") in versions.MODERN_VERSIONS:
             return True
         meta = (params or {}).get("_meta")
-        return isinstance(meta, dict) and any(
-            key in meta
-            for key in (versions.META_PROTOCOL_VERSION, versions.META_CLIENT_CAPABILITIES))
+        envelope = (versions.META_PROTOCOL_VERSION, versions.META_CLIENT_CAPABILITIES)
+        return isinstance(meta, dict) and any(key in meta for key in envelope)
 
     def _dispatch_handshake(self, method, params):
         if method == "initialize":

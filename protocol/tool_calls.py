@@ -105,8 +105,8 @@ class ToolCallRunner:
                     "MCP tool %s failed for %s (#%s)", name, self.env.user.login, self.env.uid)
                 # The kind of fault only: its text may quote code or data, and
                 # the caller may read their own calls; the log has the rest.
-                self._record(name, tool, arguments, "server_error",
-                             f"{type(exception).__name__} (see the server log)", started)
+                fault = f"{type(exception).__name__} (see the server log)"
+                self._record(name, tool, arguments, "server_error", fault, started)
                 return self._error_result(
                     "Internal error while running the tool; it has been logged. "
                     "Nothing was changed.")

@@ -34,7 +34,8 @@ class McpHttpCase(HttpCase):
             all_headers["Authorization"] = f"Bearer {key}"
         all_headers.update(headers or {})
         # A header given as None is left out (to test its absence).
-        all_headers = {name: value for name, value in all_headers.items() if value is not None}
+        all_headers = {name: value for name, value in all_headers.items()
+                       if value is not None}
         data = body if raw else json.dumps(body)
         return self.url_open("/mcp", data=data, headers=all_headers)
 

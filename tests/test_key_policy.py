@@ -148,7 +148,8 @@ class TestCompanyArgument(OauthHttpCase):
             attachment = self.env["ir.attachment"].browse(created["id"])
             self.assertEqual(attachment.company_id, expected)
             self.assertEqual(result["_meta"]["company"]["id"], expected.id)
-            self.assertIn(f"Company used: {expected.name}", result["content"][-1]["text"])
+            self.assertIn(f"Company used: {expected.name}",
+                          result["content"][-1]["text"])
 
     def test_company_outside_the_users_is_refused(self):
         calls = len(self.mcp_calls())
@@ -225,6 +226,7 @@ class TestSecuritySettings(OauthHttpCase):
         group = self.env.ref("mcp_gateway.group_mcp_user")
         self.assertEqual(group.api_key_duration, 90, "the install-time default")
         group.api_key_duration = 30
-        for filename in ("security/mcp_gateway_groups.xml", "data/mcp_gateway_defaults.xml"):
+        for filename in ("security/mcp_gateway_groups.xml",
+                         "data/mcp_gateway_defaults.xml"):
             convert_file(self.env, "mcp_gateway", filename, {}, mode="update")
         self.assertEqual(group.api_key_duration, 30)

@@ -252,8 +252,9 @@ class TestOauthFlow(OauthHttpCase):
     def test_unknown_scopes_alone_grant_reading_only(self):
         _client, tokens = self.obtain_tokens(scope="mcp:admin openid")
         self.assertEqual(tokens["scope"], "mcp:read")
+        call = {"name": "test_write_tool", "arguments": {"model": "res.partner"}}
         response = self._rpc(
-            "tools/call", {"name": "test_write_tool", "arguments": {"model": "res.partner"}},
+            "tools/call", call,
             key=tokens["access_token"], headers={"MCP-Protocol-Version": "2025-11-25"})
         self.assertEqual(response.status_code, 403, response.text)
 

@@ -94,7 +94,8 @@ class TestMcpProtocol(McpHttpCase):
     def test_legacy_unsupported_version_is_400(self):
         discovered = self._modern_rpc("server/discover").json()["result"]
         for version in ("2099-01-01", "not-a-version"):
-            response = self._rpc("tools/list", {}, headers={"MCP-Protocol-Version": version})
+            response = self._rpc("tools/list", {},
+                                 headers={"MCP-Protocol-Version": version})
             self.assertEqual(response.status_code, 400, response.text)
             error = response.json()["error"]
             self.assertEqual(error["code"], -32022)
@@ -111,14 +112,13 @@ class TestMcpProtocol(McpHttpCase):
                                             "arguments": {"model": "x" * 400}})
         self.assertEqual(response.status_code, 413)
         # The same without Content-Length: a chunked body is cut at the limit.
-        chunks = iter([b'{"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"x": "',
-                       b"y" * 400, b'"}}'])
-        response = self.url_open("/mcp", data=chunks, headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {self.user_key}"})
+        headers = {"Content-Type": "application/json",
+                   "Authorization": f"Bearer {self.user_key}"}
+        head = b'{"jsonrpc": "2.0", "id": 1, "method": "ping"'
+        chunks = iter([head, b', "params": {"x": "', b"y" * 400, b'"}}'])
+        response = self.url_open("/mcp", data=chunks, headers=headers)
         self.assertEqual(response.status_code, 413)
-        response = self.url_open("/mcp", data=iter([b'{"jsonrpc": "2.0", ', b'"id": 1, "method": "ping"}']),
-                                 headers={"Content-Type": "application/json",
-                                          "Authorization": f"Bearer {self.user_key}"})
+        response = self.url_open("/mcp", data=iter([head, b"}"]), headers=headers)
         self.assertEqual(response.status_code, 200, response.text)
 
     # -- stateless era (2026-07-28) ---------------------------------------
@@ -176,7 +176,8 @@ class TestMcpProtocol(McpHttpCase):
             error = response.json()["error"]
             self.assertEqual(error["code"], -32020, header)
             self.assertIn(header, error["message"])
-        encoded = "=?base64?" + base64.b64encode("odoo://res.partner/1".encode()).decode() + "?="
+        uri = "odoo://res.partner/1"
+        encoded = "=?base64?" + base64.b64encode(uri.encode()).decode() + "?="
         response = self._modern_rpc("resources/read", {"uri": "odoo://res.partner/1"},
                                     headers={"Mcp-Name": encoded})
         self.assertEqual(response.status_code, 200, response.text)

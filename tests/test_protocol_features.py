@@ -226,15 +226,16 @@ class TestMcpListsResourcesPrompts(McpHttpCase):
         self.assertTrue(all(p.get("title") for p in prompts.values()))
 
     def test_titles_only_from_2025_06_18(self):
-        for method, key in (("prompts/list", "prompts"), ("resources/list", "resources"),
-                            ("resources/templates/list", "resourceTemplates")):
+        lists = (("prompts/list", "prompts"), ("resources/list", "resources"),
+                 ("resources/templates/list", "resourceTemplates"))
+        for method, key in lists:
             old = self._rpc(method, {}, headers={"MCP-Protocol-Version": "2025-03-26"})
             items = old.json()["result"][key]
             self.assertTrue(items, method)
             self.assertFalse([item for item in items if "title" in item], method)
             new = self._rpc(method, {}, headers={"MCP-Protocol-Version": "2025-06-18"})
-            self.assertTrue(all(item.get("title") for item in new.json()["result"][key]),
-                            method)
+            items = new.json()["result"][key]
+            self.assertTrue(all(item.get("title") for item in items), method)
 
     def test_completion_of_models_and_fields(self):
         result = self._result("completion/complete", {

@@ -323,7 +323,8 @@ class TestServerActionTools(ToolContractCase):
             "type": "object", "additionalProperties": False, "required": ["ids", "note"],
             "properties": {"ids": {"type": "array", "items": {"type": "integer"}},
                            "note": {"type": "string"}}})
-        partner = self.env["res.partner"].create({"name": "MCP Fault", "comment": "before"})
+        partner = self.env["res.partner"].create(
+            {"name": "MCP Fault", "comment": "before"})
         with self.assertLogs("odoo.addons.mcp_gateway.protocol.tool_calls") as logs:
             result = self.call_tool(
                 "note_partners", {"ids": [partner.id], "note": "half done"},
