@@ -7,6 +7,13 @@ from odoo.models import BaseModel
 
 from .base import ToolError, ToolExecutor
 from .generic_read import DOMAIN_PROPERTY, _with_model
+from .paging import (
+    CURSOR_PROPERTY,
+    budget_note,
+    fit_to_budget,
+    make_cursor,
+    read_cursor,
+)
 from .records import get_model, parse_domain, serialize_value, visible_fields
 from .schemas import filters_domain
 
@@ -76,6 +83,7 @@ class AggregateRecordsExecutor(ToolExecutor):
                     "description": f"Groups to return (default {tool.default_limit}, "
                     f"at most {tool.max_limit}), largest count first.",
                 },
+                "cursor": CURSOR_PROPERTY,
             },
         )
 
@@ -98,10 +106,17 @@ class AggregateRecordsExecutor(ToolExecutor):
                     },
                 },
                 "has_more": {"type": "boolean"},
+                "next_cursor": {
+                    "anyOf": [{"type": "string"}, {"type": "null"}],
+                    "description": "Pass it as cursor, with the other arguments "
+                    "unchanged, for the next groups.",
+                },
+                "note": {"type": "string"},
                 "tz": {"type": "string", "description": "Time zone in which datetime "
                        "periods are cut."},
             },
-            "required": ["model", "group_by", "measures", "groups", "has_more"],
+            "required": ["model", "group_by", "measures", "groups", "has_more",
+                         "next_cursor"],
         }
 
     def execute(self, tool, env, arguments):
@@ -118,14 +133,22 @@ class AggregateRecordsExecutor(ToolExecutor):
             for spec in arguments.get("measures") or []
         ]
         limit = arguments.get("limit") or tool.default_limit
+        signed_query = {"model": model._name, "domain": arguments.get("domain") or [],
+                        "filters": arguments.get("filters") or {},
+                        "group_by": group_by, "measures": measures}
+        offset = 0
+        if arguments.get("cursor"):
+            offset, _last = read_cursor(env, tool, signed_query, arguments["cursor"])
 
         try:
             rows = model._read_group(
                 domain,
                 group_by,
                 ["__count", *measures],
+                offset=offset,
                 limit=limit + 1,
-                order="__count desc" if group_by else None,
+                # The group values break ties of counts: pages keep one order.
+                order=", ".join(["__count desc", *group_by]) if group_by else None,
             )
         except ValueError as error:
             raise ToolError(f"Cannot aggregate {model._name}: {error}") from error
@@ -143,12 +166,28 @@ class AggregateRecordsExecutor(ToolExecutor):
             "model": model._name,
             "group_by": group_by,
             "measures": measures,
-            "groups": groups,
-            "has_more": len(rows) > limit,
+            "has_more": False,
+            "next_cursor": None,
         }
         if any(model._fields[spec.partition(":")[0]].type == "datetime"
                for spec in group_by):
             result["tz"] = env.tz.zone
+
+        # Cut at a group boundary to the byte budget, as record lists are.
+        def note(kept):
+            return budget_note(kept, len(groups), tool.response_budget, unit="groups",
+                               remedy="group by fewer fields")
+
+        # Placeholders at least as long as the cursor and note it may need.
+        longest_note = "x" * (len(note(0)) + 2 * len(str(len(groups))))
+        kept = fit_to_budget({**result, "next_cursor": "x" * 64, "note": longest_note},
+                             groups, tool.response_budget)
+        if kept < len(groups):
+            result["note"] = note(kept)
+        if kept < len(groups) or len(rows) > limit:
+            result["has_more"] = True
+            result["next_cursor"] = make_cursor(env, tool, signed_query, offset + kept, 0)
+        result["groups"] = groups[:kept]
         return result
 
     def _check_group_by(self, model, available, spec):

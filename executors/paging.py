@@ -105,11 +105,11 @@ def fit_to_budget(result, rows, budget):
     return kept
 
 
-def budget_note(kept, available, budget):
+def budget_note(kept, available, budget, unit="records", remedy="name fewer fields"):
     return (
         f"Response budget of {budget} bytes reached: {kept} of {available} "
-        f"records are here, the other {available - kept} were left out. Call again "
-        "with next_cursor for them, or name fewer fields."
+        f"{unit} are here, the other {available - kept} were left out. Call again "
+        f"with next_cursor for them, or {remedy}."
     )
 
 

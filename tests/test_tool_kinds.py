@@ -43,6 +43,59 @@ class TestAggregateRecords(ToolContractCase):
         counts = [group["count"] for group in result["groups"]]
         self.assertEqual(counts, sorted(counts, reverse=True))
 
+    def _all_group_pages(self, arguments):
+        pages, cursor = [], None
+        while True:
+            page = self.assertToolOk(self.call_tool(
+                "aggregate_records", {**arguments, **({"cursor": cursor} if cursor else {})},
+                key=self.admin_key))
+            self.assertMatchesOutputSchema("aggregate_records", page, key=self.admin_key)
+            pages.append(page)
+            if not page["has_more"]:
+                self.assertIsNone(page["next_cursor"])
+                return pages
+            cursor = page["next_cursor"]
+            self.assertLess(len(pages), 50, "paging does not end")
+
+    def test_groups_page_by_cursor_and_under_the_budget(self):
+        """Pages of groups, by limit or by byte budget, add up to the whole
+        grouping: every partner once, with the ORM's count and total."""
+        arguments = {"model": "sale.order", "group_by": ["partner_id", "date_order:day"],
+                     "measures": ["amount_total:sum", "amount_untaxed:sum"]}
+        everything = self.assertToolOk(self.call_tool(
+            "aggregate_records", {**arguments, "limit": 500}, key=self.admin_key))
+        self.assertFalse(everything["has_more"])
+        self.assertGreater(len(json.dumps(everything)), 1200)  # over the budget below
+
+        def key(group):
+            return (tuple(group["partner_id"]), group["date_order:day"])
+
+        expected = {key(g): (g["count"], g["amount_total:sum"])
+                    for g in everything["groups"]}
+        arguments["limit"] = 2
+        by_limit = self._all_group_pages(arguments)
+        self.assertTrue(all(len(page["groups"]) <= 2 for page in by_limit))
+
+        tool = self.env.ref("mcp_gateway.tool_aggregate_records")
+        tool.response_budget = 1000
+        by_budget = self._all_group_pages({**arguments, "limit": 500})
+        self.assertGreater(len(by_budget), 1)
+        for page in by_budget:
+            text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))
+            self.assertLessEqual(len(text.encode()), 1000)
+        self.assertIn("Response budget of 1000 bytes", by_budget[0]["note"])
+
+        for pages in (by_limit, by_budget):
+            got = [(key(g), (g["count"], g["amount_total:sum"]))
+                   for page in pages for g in page["groups"]]
+            self.assertEqual(len(got), len(expected))
+            self.assertEqual(dict(got), expected)
+
+        tampered = self.call_tool("aggregate_records", {
+            **arguments, "group_by": ["state"], "cursor": by_limit[0]["next_cursor"]},
+            key=self.admin_key)
+        self.assertToolError(tampered, "Invalid cursor")
+
     def test_dates_by_period_and_caps(self):
         result = self.assertToolOk(
             self.call_tool(
