@@ -178,10 +178,11 @@ class AggregateRecordsExecutor(ToolExecutor):
             return budget_note(kept, len(groups), tool.response_budget, unit="groups",
                                remedy="group by fewer fields")
 
-        # Placeholders at least as long as the cursor and note it may need.
-        longest_note = "x" * (len(note(0)) + 2 * len(str(len(groups))))
-        kept = fit_to_budget({**result, "next_cursor": "x" * 64, "note": longest_note},
-                             groups, tool.response_budget)
+        # The longest the answer around the groups can get, as record lists
+        # reckon it: a cursor and the note.
+        kept = fit_to_budget(
+            {**result, "next_cursor": "x" * 64, "note": note(len(groups))},
+            groups, tool.response_budget)
         if kept < len(groups):
             result["note"] = note(kept)
         if kept < len(groups) or len(rows) > limit:
