@@ -212,12 +212,7 @@ class McpDispatcher(FeatureMethods):
         """A legacy request (notifications included) must name a revision we speak."""
         version = self._handshake_version()
         if version not in versions.HANDSHAKE_VERSIONS:
-            raise McpProtocolError(
-                UNSUPPORTED_PROTOCOL_VERSION,
-                f"Unsupported MCP-Protocol-Version {version!r}; supported: "
-                f"{', '.join(versions.SUPPORTED_VERSIONS)}.",
-                data={"supported": list(versions.SUPPORTED_VERSIONS)},
-                http_status=400)
+            raise _unsupported_version(version)
 
     def _error_answer(self, request_id, error):
         payload = {"jsonrpc": "2.0", "id": request_id, "error": error.to_error()}
@@ -268,11 +263,7 @@ class McpDispatcher(FeatureMethods):
         self._check_stateless_headers(method, version, params)
         self._check_log_level(params)
         if version not in versions.MODERN_VERSIONS:
-            raise McpProtocolError(
-                UNSUPPORTED_PROTOCOL_VERSION,
-                f"Unsupported protocol version {version!r}.",
-                data={"supported": list(versions.SUPPORTED_VERSIONS), "requested": version},
-                http_status=400)
+            raise _unsupported_version(version)
         handler = self._validated_handler(method, version, params, not_found_status=404)
         result = handler(version, params)
         result.setdefault("resultType", "complete")
@@ -397,6 +388,16 @@ class McpDispatcher(FeatureMethods):
             credential=self.credential,
         )
         return runner.run(params["name"], params.get("arguments") or {}, params)
+
+
+def _unsupported_version(version):
+    """-32022 for either era, with the revisions ``server/discover`` advertises."""
+    return McpProtocolError(
+        UNSUPPORTED_PROTOCOL_VERSION,
+        f"Unsupported protocol version {version!r}; supported: "
+        f"{', '.join(versions.SUPPORTED_VERSIONS)}.",
+        data={"supported": list(versions.SUPPORTED_VERSIONS), "requested": version},
+        http_status=400)
 
 
 def _decode_header_value(value):
